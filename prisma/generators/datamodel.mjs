@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Prisma generator: writes the data model facts that binding validation needs
+// (lists, required, ids, unique keys, relation keys) as compact JSON. The
+// generated client's own runtime data model omits them, and reading the full
+// DMMF at startup would mean shipping the schema parser in the gateway.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import generatorHelper from '@prisma/generator-helper';
+
+const { generatorHandler } = generatorHelper; // a CommonJS package
+
+generatorHandler({
+  onManifest: () => ({ prettyName: 'Switchyard data model', defaultOutput: './datamodel.json' }),
+  onGenerate: async ({ dmmf, generator }) => {
+    const out = generator.output?.value;
+    if (!out) throw new Error('datamodel generator: output is required');
+    const models = dmmf.datamodel.models.map((m) => ({
+      name: m.name,
+      // Single-field unique keys, including the primary key: usable by @find.
+      uniqueFields: [
+        ...m.fields.filter((f) => f.isId || f.isUnique).map((f) => f.name),
+        ...m.uniqueIndexes.filter((u) => u.fields.length === 1).map((u) => u.fields[0]),
+      ],
+      idField: m.fields.find((f) => f.isId)?.name ?? null,
+      fields: m.fields.map((f) => ({
+        name: f.name,
+        kind: f.kind,
+        type: f.type,
+        isList: f.isList,
+        isRequired: f.isRequired,
+        isId: f.isId,
+        hasDefault: f.hasDefaultValue || f.isUpdatedAt,
+        relationName: f.relationName ?? null,
+        relationFromFields: f.relationFromFields ?? [],
+        relationToFields: f.relationToFields ?? [],
+      })),
+    }));
+    const enums = dmmf.datamodel.enums.map((e) => ({ name: e.name, values: e.values.map((v) => v.name) }));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify({ models, enums }, null, 2) + '\n');
+  },
+});

@@ -1,0 +1,81 @@
+// bindResolvers(): turns a checked BindingPlan into resolvers. Every relation
+// hop goes through the request's loaders, so a level of the query costs one
+// statement however many parents it has.
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import type { IResolvers } from '@graphql-tools/utils';
+import { notFound } from '../errors/GatewayError.ts';
+import type { GatewayContext } from '../graphql/context.ts';
+import { countRows, findPage, type Row } from '../sources/prisma/batch.ts';
+import { planPage, toConnection, type PageArgs } from './connection.ts';
+import { keyWhere, mutationResolver } from './mutations.ts';
+import type { BindingPlan, FieldBinding } from './plan.ts';
+
+type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext) => unknown;
+
+function resolverFor(schema: GraphQLSchema, plan: BindingPlan, at: string, binding: FieldBinding): Resolver | undefined {
+  switch (binding.kind) {
+    case 'resolver':
+      return undefined; // hand-written, in src/resolvers/
+    case 'column':
+      return (parent) => parent[binding.column];
+    case 'find':
+      return async (_parent, args, ctx) => {
+        const [[field, value]] = Object.entries(keyWhere(at, binding.keys, args)) as [[string, unknown]];
+        const row = await ctx.loaders.row(binding.model.name, field).load(value);
+        if (!row && !binding.nullable) throw notFound(`${binding.model.name} with ${field} ${String(value)} not found`);
+        return row;
+      };
+    case 'list':
+      return async (_parent, args, ctx) => {
+        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.limits);
+        const model = binding.model.name;
+        const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
+          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1 }),
+        );
+        return toConnection(page, rows, () =>
+          ctx.log.record({ source: 'db', model, operation: 'count' }, () => countRows(ctx.db, model, page.filter)),
+        );
+      };
+    case 'toOne':
+      return async (parent, _args, ctx) => {
+        const key = parent[binding.parentKey];
+        if (key === null || key === undefined) return null;
+        const row = await ctx.loaders.row(binding.target.name, binding.targetKey).load(key);
+        // A required relation with no row means the database broke its own constraint.
+        if (!row && !binding.nullable) throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
+        return row;
+      };
+    case 'toMany':
+      return async (parent, args, ctx) => {
+        const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.limits.maxPageSize } : args;
+        const page = planPage(plan, binding.target, binding.args, pageArgs as PageArgs, ctx.limits);
+        const { target, foreignKey } = binding;
+        const key = parent[binding.parentKey];
+        const rows = await ctx.loaders
+          .children(target.name, foreignKey, { where: page.where, orderBy: page.orderBy, signature: page.signature })
+          .load(key);
+        const connection = toConnection(page, rows, () =>
+          ctx.loaders.childCount(target.name, foreignKey, { where: page.filter, signature: JSON.stringify(page.filter ?? null) }).load(key),
+        );
+        return binding.shape === 'list' ? connection.nodes : connection;
+      };
+    case 'create':
+    case 'update':
+    case 'delete': {
+      const [typeName, fieldName] = at.split('.') as [string, string];
+      const type = schema.getType(typeName);
+      return isObjectType(type) ? (mutationResolver(schema, type, fieldName, binding) as Resolver) : undefined;
+    }
+  }
+}
+
+export function bindResolvers(schema: GraphQLSchema, plan: BindingPlan): IResolvers<Row, GatewayContext> {
+  const resolvers: Record<string, Record<string, Resolver>> = {};
+  for (const [at, binding] of plan.fields) {
+    const resolve = resolverFor(schema, plan, at, binding);
+    if (!resolve) continue;
+    const [typeName, fieldName] = at.split('.') as [string, string];
+    (resolvers[typeName] ??= {})[fieldName] = resolve;
+  }
+  return resolvers as IResolvers<Row, GatewayContext>;
+}

@@ -1,0 +1,104 @@
+// Relay connections over a model, for root @list fields and to-many relation
+// fields alike: page arguments are checked and planned here, rows are fetched
+// by the caller (one statement for a root list, one batched statement per
+// level for relations), and the page is cut and wrapped here.
+import { badUserInput } from '../errors/GatewayError.ts';
+import type { OrderBy, Row, Where } from '../sources/prisma/batch.ts';
+import type { Model } from '../sources/prisma/datamodel.ts';
+import { decodeCursor, encodeCursor, seekWhere, toPrismaOrderBy, type OrderItem } from './cursor.ts';
+import type { BindingPlan, ListArgs } from './plan.ts';
+import { toPrismaWhere } from './where.ts';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  where?: Record<string, unknown> | null;
+  orderBy?: Record<string, unknown>[] | null;
+}
+
+export interface PageLimits {
+  defaultPageSize: number;
+  maxPageSize: number;
+}
+
+export interface PagePlan {
+  /** The client's filter alone: what totalCount counts. */
+  filter?: Where;
+  /** The filter with the cursor bounds: what the page reads. */
+  where?: Where;
+  orderBy: OrderBy;
+  limit: number;
+  backward: boolean;
+  items: OrderItem[];
+  args: PageArgs;
+  /** Identifies filter + ordering + bounds, for sharing batches between parents. */
+  signature: string;
+}
+
+export interface Connection {
+  edges: { cursor: string; node: Row }[];
+  nodes: Row[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  /** Resolved only when the client selects it: graphql-js calls function properties. */
+  totalCount: () => Promise<number>;
+}
+
+function orderItems(plan: BindingPlan, model: Model, spec: ListArgs, orderBy: PageArgs['orderBy']): OrderItem[] {
+  const items: OrderItem[] = [];
+  for (const [i, entry] of (orderBy ?? []).entries()) {
+    const set = Object.entries(entry).filter(([, v]) => v !== null && v !== undefined);
+    if (set.length !== 1) throw badUserInput(`orderBy[${i}] must set exactly one field, found ${set.length}`, { argument: 'orderBy' });
+    const [name, direction] = set[0]!;
+    items.push({ field: plan.order.get(spec.orderBy!)!.fields.get(name)!, direction: direction === 'DESC' ? 'desc' : 'asc' });
+  }
+  // The id breaks ties, so every row has one place in the order and cursors are exact.
+  const id = model.fields.find((f) => f.name === model.idField)!;
+  if (!items.some((i) => i.field === id)) items.push({ field: id, direction: 'asc' });
+  return items;
+}
+
+function checkSize(name: string, value: number | null | undefined, limits: PageLimits): void {
+  if (value === null || value === undefined) return;
+  if (value < 0 || value > limits.maxPageSize)
+    throw badUserInput(`"${name}" must be between 0 and ${limits.maxPageSize}, got ${value}`, { argument: name, maxPageSize: limits.maxPageSize });
+}
+
+export function planPage(plan: BindingPlan, model: Model, spec: ListArgs, args: PageArgs, limits: PageLimits): PagePlan {
+  if (args.first != null && args.last != null) throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
+  checkSize('first', args.first, limits);
+  checkSize('last', args.last, limits);
+  const items = orderItems(plan, model, spec, args.orderBy);
+  const backward = args.last != null;
+  const filter = spec.where ? toPrismaWhere(plan, spec.where, args.where) : undefined;
+  const bounds: Where[] = [];
+  if (args.after != null) bounds.push(seekWhere(items, decodeCursor(items, args.after, 'after'), false));
+  if (args.before != null) bounds.push(seekWhere(items, decodeCursor(items, args.before, 'before'), true));
+  const parts = [filter, ...bounds].filter((w): w is Where => w !== undefined && Object.keys(w).length > 0);
+  const where = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { AND: parts };
+  const limit = args.first ?? args.last ?? limits.defaultPageSize;
+  const orderBy = toPrismaOrderBy(items, backward);
+  return { filter, where, orderBy, limit, backward, items, args, signature: JSON.stringify([where, orderBy]) };
+}
+
+/** Cuts `rows` (fetched with at least limit + 1 rows when more exist) into a page. */
+export function toConnection(page: PagePlan, rows: Row[], totalCount: () => Promise<number>): Connection {
+  const hasMore = rows.length > page.limit;
+  const nodes = rows.slice(0, page.limit);
+  if (page.backward) nodes.reverse();
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(page.items, node), node }));
+  return {
+    edges,
+    nodes,
+    pageInfo: {
+      // Relay lets these be false when the cheap answer is unknown; a cursor
+      // from the other direction means rows exist on that side.
+      hasNextPage: page.backward ? page.args.before != null : hasMore,
+      hasPreviousPage: page.backward ? hasMore : page.args.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

@@ -1,0 +1,24 @@
+// Adds `extensions.sources` (the request's source log) to responses when the
+// gateway runs with SWITCHYARD_DEBUG=1 and the request carries
+// `x-switchyard-debug: 1`. Off by default: the log reveals the data layout.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../../graphql/context.ts';
+
+export function ApolloServerPluginDebugSources(options: { enabled: boolean }): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      if (!options.enabled || request.http?.headers.get('x-switchyard-debug') !== '1') return;
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = {
+            ...result.extensions,
+            sources: contextValue.log.calls,
+            statements: contextValue.log.statements,
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The HTTP server: Fastify with Apollo Server at /graphql (POST, and GET for
+// queries), health routes, the offline IDE, and one plugin per concern.
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { createFormatError } from '../errors/formatError.ts';
+import type { GatewayContext } from '../graphql/context.ts';
+import { createLoaders } from '../loaders/createLoaders.ts';
+import { pingDb, type Db } from '../sources/prisma/client.ts';
+import { SourceLog } from '../sources/sourceLog.ts';
+import { registerHealth } from './health.ts';
+import { registerHttpErrors } from './httpErrors.ts';
+import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
+import { ApolloServerPluginDebugSources } from './plugins/debugSources.ts';
+import { ApolloServerPluginRequestLog } from './plugins/logging.ts';
+
+export const graphqlPath = '/graphql';
+
+export interface ServerDeps {
+  config: Config;
+  db: Db;
+  schema: GraphQLSchema;
+  logger: Logger;
+}
+
+export interface Server {
+  app: FastifyInstance;
+  /** Marks the server not ready; in-flight requests still finish. */
+  beginShutdown(): void;
+}
+
+export async function createServer({ config, db, schema, logger }: ServerDeps): Promise<Server> {
+  let shuttingDown = false;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+  });
+  registerHttpErrors(app);
+  registerHealth(app, { checkDatabase: () => pingDb(db), isShuttingDown: () => shuttingDown });
+  if (config.ide) await registerIdeAssets(app);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    // The IDE needs introspection for its docs and autocomplete: one setting for both.
+    introspection: config.ide,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger),
+    logger,
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginDebugSources({ enabled: config.debugSources }),
+      ApolloServerPluginRequestLog(),
+      config.ide ? ApolloServerPluginOfflineIde({ graphqlPath }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const limits = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
+  app.route({
+    url: graphqlPath,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => {
+        const log = new SourceLog();
+        return { db, log, loaders: createLoaders(db, log), limits, logger: request.log as Logger };
+      },
+    }),
+  });
+
+  return {
+    app,
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// createLoaders() is the only place that says `new DataLoader`.
+//
+// Loaders live for one request: their caches hold rows read for that request's
+// viewer, and sharing them across requests would leak data between users and
+// serve stale rows after writes. Within a request every relation hop of one
+// kind is batched into one statement, whatever the number of parents.
+import DataLoader from 'dataloader';
+import type { Db } from '../sources/prisma/client.ts';
+import { countByKeys, findByKeys, type OrderBy, type Row, type Where } from '../sources/prisma/batch.ts';
+import type { SourceLog } from '../sources/sourceLog.ts';
+import { groupByKeys, orderByKeys } from './orderByKeys.ts';
+
+export interface ChildQuery {
+  where?: Where;
+  orderBy: OrderBy;
+  /** Identifies where/orderBy: loaders with the same signature share a batch. */
+  signature: string;
+}
+
+export interface Loaders {
+  /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
+  row(model: string, field: string): DataLoader<unknown, Row | null>;
+  /** Every matching row per foreign-key value, in query order: to-many relations. */
+  children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
+  /** Number of matching rows per foreign-key value: `totalCount` of relations. */
+  childCount(model: string, foreignKey: string, query: Omit<ChildQuery, 'orderBy'>): DataLoader<unknown, number>;
+}
+
+// Keys are primitives after coercion; dates are compared by instant.
+const cacheKeyFn = (key: unknown) => (key instanceof Date ? key.getTime() : key);
+
+export function createLoaders(db: Db, log: SourceLog): Loaders {
+  const loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  // Returns the loader registered under `id`, creating it on first use.
+  function memo<V>(id: string, batch: (keys: readonly unknown[]) => Promise<V[]>): DataLoader<unknown, V> {
+    let loader = loaders.get(id) as DataLoader<unknown, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<unknown, V, unknown>(batch, { cacheKeyFn });
+      loaders.set(id, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
+  return {
+    row: (model, field) =>
+      memo(`row:${model}.${field}`, async (keys) => {
+        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+          findByKeys(db, model, field, keys),
+        );
+        return orderByKeys(keys, rows, (r) => r[field]);
+      }),
+
+    children: (model, foreignKey, query) =>
+      memo(`children:${model}.${foreignKey}:${query.signature}`, async (keys) => {
+        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+          findByKeys(db, model, foreignKey, keys, query),
+        );
+        return groupByKeys(keys, rows, (r) => r[foreignKey]);
+      }),
+
+    childCount: (model, foreignKey, query) =>
+      memo(`count:${model}.${foreignKey}:${query.signature}`, async (keys) => {
+        const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
+          countByKeys(db, model, foreignKey, keys, query.where),
+        );
+        return keys.map((k) => counts.get(k) ?? 0);
+      }),
+  };
+}

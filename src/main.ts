@@ -1,0 +1,60 @@
+// The composition root: config → logger → database (migrated, seeded) →
+// schema (bindings checked) → HTTP server → listen. SIGTERM/SIGINT drain
+// in-flight requests, then exit 0; past the grace period the process exits 1.
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
+import { createServer } from './http/server.ts';
+import { resolvers } from './resolvers/index.ts';
+import { createDb } from './sources/prisma/client.ts';
+import { loadDataModel } from './sources/prisma/datamodel.ts';
+import { applyMigrations } from './sources/prisma/engine/applyMigrations.ts';
+import { seedDemoData } from './sources/prisma/seedDemoData.ts';
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
+
+async function start(config: Config) {
+  const logger = pino({ level: config.logLevel, base: { service: 'switchyard' } });
+  logger.info({ database: redact(config.databaseUrl), provider: config.provider }, 'starting');
+
+  if (config.migrateOnStart) {
+    const { applied } = await applyMigrations({ url: config.databaseUrl, migrationsDir: `prisma/${config.provider}/migrations` });
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+  }
+  const db = createDb({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+  if (config.seedOnStart && (await seedDemoData(db, config.provider))) logger.info('demo data seeded into the empty database');
+
+  const { schema } = createSchema({ sdl: readSchemaFile(config.schemaPath), datamodel: loadDataModel(), resolvers });
+  const server = await createServer({ config, db, schema, logger });
+  const address = await server.app.listen({ host: config.host, port: config.port });
+  logger.info({ url: `${address}/graphql`, ide: config.ide }, 'Switchyard is serving');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight requests');
+    server.beginShutdown();
+    setTimeout(() => {
+      logger.error('grace period over with requests still running: exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    await server.app.close();
+    await db.$disconnect();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+try {
+  await start(loadConfig());
+} catch (error) {
+  // Startup errors (config, bindings, migrations) are for a person to read.
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  console.error(`Switchyard did not start: ${message}`);
+  process.exit(1);
+}

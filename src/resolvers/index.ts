@@ -1,0 +1,8 @@
+// Hand-written resolvers: the escape hatch for fields marked @resolver in
+// schema.graphql. Typed by GraphQL Code Generator (npm run codegen).
+import type { Resolvers } from '../graphql/resolvers-types.generated.ts';
+import { placeOrder } from './placeOrder.ts';
+
+export const resolvers = {
+  Mutation: { placeOrder },
+} satisfies Resolvers;

@@ -1,0 +1,63 @@
+// Batch functions over Prisma: plain keys in, rows out, one statement each.
+// They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
+import type { Db } from './client.ts';
+import { delegateName } from './datamodel.ts';
+
+export type Where = Record<string, unknown>;
+export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
+export type Row = Record<string, unknown>;
+
+// The subset of a Prisma model delegate that the gateway calls generically.
+export interface ModelDelegate {
+  findMany(args: { where?: Where; orderBy?: OrderBy; take?: number }): Promise<Row[]>;
+  count(args: { where?: Where }): Promise<number>;
+  groupBy(args: { by: string[]; where?: Where; _count: { _all: true } }): Promise<Row[]>;
+  create(args: { data: Row }): Promise<Row>;
+  update(args: { where: Where; data: Row }): Promise<Row>;
+  delete(args: { where: Where }): Promise<Row>;
+}
+
+export function delegate(db: Db, model: string): ModelDelegate {
+  return (db as unknown as Record<string, ModelDelegate>)[delegateName(model)]!;
+}
+
+/** Rows whose `field` is one of `keys` (a unique field or a foreign key). */
+export function findByKeys(
+  db: Db,
+  model: string,
+  field: string,
+  keys: readonly unknown[],
+  extra?: { where?: Where; orderBy?: OrderBy },
+): Promise<Row[]> {
+  const byKey: Where = { [field]: { in: [...keys] } };
+  return delegate(db, model).findMany({
+    where: extra?.where ? { AND: [byKey, extra.where] } : byKey,
+    ...(extra?.orderBy ? { orderBy: extra.orderBy } : {}),
+  });
+}
+
+/** Number of rows per value of `field` among `keys`, in one grouped query. */
+export async function countByKeys(
+  db: Db,
+  model: string,
+  field: string,
+  keys: readonly unknown[],
+  where?: Where,
+): Promise<Map<unknown, number>> {
+  const byKey: Where = { [field]: { in: [...keys] } };
+  const groups = await delegate(db, model).groupBy({
+    by: [field],
+    where: where ? { AND: [byKey, where] } : byKey,
+    _count: { _all: true },
+  });
+  return new Map(groups.map((g) => [g[field], (g._count as { _all: number })._all]));
+}
+
+/** One page of rows for a root list. */
+export function findPage(db: Db, model: string, args: { where?: Where; orderBy: OrderBy; take: number }) {
+  return delegate(db, model).findMany(args);
+}
+
+export function countRows(db: Db, model: string, where?: Where): Promise<number> {
+  return delegate(db, model).count(where ? { where } : {});
+}

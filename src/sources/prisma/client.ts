@@ -1,0 +1,41 @@
+// The Prisma client: one per process, with the driver adapter chosen from the
+// database URL. Both generated clients expose the same model API (they come
+// from one set of models), so the rest of the gateway uses one type for both.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/client.ts';
+import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
+import { countingAdapter, type StatementListener } from './countingAdapter.ts';
+
+export type Db = SqliteClient;
+
+export interface DbOptions {
+  url: string;
+  poolSize?: number;
+  onStatement?: StatementListener;
+}
+
+/** `file:./data/x.db` → an absolute path, resolved against the working directory. */
+export function sqliteFilePath(url: string): string {
+  const path = url.replace(/^file:/, '').replace(/\?.*$/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+export function createDb({ url, poolSize = 10, onStatement }: DbOptions): Db {
+  if (url.startsWith('file:')) {
+    const file = sqliteFilePath(url);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // A busy timeout lets concurrent writers wait for the lock instead of failing at once.
+    const adapter = countingAdapter(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }), onStatement);
+    return new SqliteClient({ adapter });
+  }
+  const adapter = countingAdapter(new PrismaPg({ connectionString: url, max: poolSize }), onStatement);
+  return new PostgresClient({ adapter }) as unknown as Db;
+}
+
+/** Resolves when the database answers a trivial query; used by /readyz. */
+export async function pingDb(db: Db): Promise<void> {
+  await db.$queryRawUnsafe('SELECT 1');
+}

@@ -1,0 +1,58 @@
+// The Prisma data model as binding validation and the batch functions need it,
+// read from the JSON that `prisma generate` writes (prisma/generators/datamodel.mjs).
+import { readFileSync } from 'node:fs';
+
+export interface ModelField {
+  name: string;
+  kind: 'scalar' | 'object' | 'enum' | 'unsupported';
+  type: string;
+  isList: boolean;
+  isRequired: boolean;
+  isId: boolean;
+  hasDefault: boolean;
+  relationName: string | null;
+  relationFromFields: string[];
+  relationToFields: string[];
+}
+
+export interface Model {
+  name: string;
+  idField: string | null;
+  uniqueFields: string[];
+  fields: ModelField[];
+}
+
+export interface DataModel {
+  models: Model[];
+  enums: { name: string; values: string[] }[];
+}
+
+const datamodelPath = new URL('../../generated/datamodel.json', import.meta.url);
+
+export function loadDataModel(): DataModel {
+  try {
+    return JSON.parse(readFileSync(datamodelPath, 'utf8')) as DataModel;
+  } catch (error) {
+    throw new Error(`Cannot read the Prisma data model at ${datamodelPath.pathname}; run \`npm run generate\``, {
+      cause: error,
+    });
+  }
+}
+
+export function findModel(dm: DataModel, name: string): Model | undefined {
+  return dm.models.find((m) => m.name === name);
+}
+
+export function findField(model: Model, name: string): ModelField | undefined {
+  return model.fields.find((f) => f.name === name);
+}
+
+/** Scalar and enum fields: the columns of the model. */
+export function columnsOf(model: Model): ModelField[] {
+  return model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+}
+
+/** The Prisma client property for a model: `OrderLine` → `orderLine`. */
+export function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}

@@ -1,0 +1,54 @@
+// The per-request source log: one entry per call a request makes to a source,
+// in the order made. It backs `extensions.sources` (SWITCHYARD_DEBUG=1 with the
+// header `x-switchyard-debug: 1`), which tests and benchmarks use to prove
+// batching from outside the process.
+//
+// A call's SQL statements are counted by the driver adapter, which is shared by
+// all requests; AsyncLocalStorage ties each statement to the call that made it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface SourceCall {
+  source: string;
+  /** Database calls: the Prisma model and operation. */
+  model?: string;
+  operation: string;
+  /** How many keys a batched call served. */
+  batchSize?: number;
+  /** Database calls: SQL statements sent to the database. */
+  statements?: number;
+  durationMs: number;
+  error?: string;
+}
+
+export class SourceLog {
+  readonly calls: SourceCall[] = [];
+
+  /** Runs one source call, recording it (and its statements) in this log. */
+  async record<T>(call: Omit<SourceCall, 'durationMs'>, run: () => Promise<T>): Promise<T> {
+    const entry: SourceCall = { ...call, durationMs: 0 };
+    if (call.source === 'db') entry.statements = 0;
+    this.calls.push(entry);
+    const started = performance.now();
+    try {
+      return await currentCall.run(entry, run);
+    } catch (error) {
+      entry.error = error instanceof Error ? error.name : 'Error';
+      throw error;
+    } finally {
+      entry.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    }
+  }
+
+  /** Total SQL statements across the request's calls. */
+  get statements(): number {
+    return this.calls.reduce((sum, c) => sum + (c.statements ?? 0), 0);
+  }
+}
+
+const currentCall = new AsyncLocalStorage<SourceCall>();
+
+/** Called by the database adapter for every statement it sends. */
+export function countStatement(): void {
+  const call = currentCall.getStore();
+  if (call) call.statements = (call.statements ?? 0) + 1;
+}
