@@ -30,7 +30,9 @@ export class SourceLog {
     this.calls.push(entry);
     const started = performance.now();
     try {
-      return await currentCall.run(entry, run);
+      // Awaited inside the scope: Prisma's promises are lazy and start on
+      // `.then()`, so an await outside `run` would start the query unscoped.
+      return await currentCall.run(entry, async () => await run());
     } catch (error) {
       entry.error = error instanceof Error ? error.name : 'Error';
       throw error;

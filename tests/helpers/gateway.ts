@@ -1,0 +1,51 @@
+// The whole gateway in-process (schema, bindings, loaders, Fastify + Apollo)
+// over a real test database, called through Fastify's inject: no socket, but
+// every HTTP concern (parsing, status codes, plugins) still runs.
+import { loadConfig } from '../../src/config.ts';
+import { createSchema, readSchemaFile } from '../../src/graphql/createSchema.ts';
+import { createServer } from '../../src/http/server.ts';
+import { resolvers } from '../../src/resolvers/index.ts';
+import { loadDataModel } from '../../src/sources/prisma/datamodel.ts';
+import type { SourceCall } from '../../src/sources/sourceLog.ts';
+import { pino } from 'pino';
+import type { TestDatabase } from './databases.ts';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: { sources?: SourceCall[]; statements?: number };
+}
+
+export interface TestGateway {
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  inject: Awaited<ReturnType<typeof createServer>>['app']['inject'];
+  close(): Promise<void>;
+}
+
+export async function createTestGateway(database: TestDatabase, env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    SWITCHYARD_DEBUG: '1',
+    IDE: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const { schema } = createSchema({ sdl: readSchemaFile('schema.graphql'), datamodel: loadDataModel(), resolvers });
+  const { app } = await createServer({ config, db: database.db, schema, logger: pino({ level: 'silent' }) });
+  await app.ready();
+  return {
+    inject: app.inject.bind(app),
+    async query(query, variables, headers = {}) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', 'x-switchyard-debug': '1', ...headers },
+        payload: { query, variables },
+      });
+      return { status: res.statusCode, ...(res.json() as object) };
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,96 @@
+// No N+1: every relation hop is one batched statement per level, whatever the
+// page size. Statements are counted at the driver adapter (what reaches the
+// database) and cross-checked with the request's source log.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
+import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+const threeLevels = /* GraphQL */ `
+  query ThreeLevels($n: Int!) {
+    authors(first: $n) {
+      edges {
+        node {
+          name
+          books(first: $n) {
+            edges {
+              node {
+                title
+                reviews(first: $n) { nodes { rating } }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const sizes = { authors: 60, booksPerAuthor: 6, reviewsPerBook: 3, customers: 5 };
+
+describe.each(await testProviders())('batching on %s', (provider) => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider, { seed: sizes });
+    gateway = await createTestGateway(database);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  async function run(n: number) {
+    database.statements.length = 0;
+    const res = await gateway.query(threeLevels, { n });
+    expect(res.errors).toBeUndefined();
+    return { res, statements: [...database.statements] };
+  }
+
+  it('issues one statement per level for page size 5 and for page size 50', async () => {
+    const small = await run(5);
+    const large = await run(50);
+
+    expect(small.res.data.authors.edges).toHaveLength(5);
+    expect(large.res.data.authors.edges).toHaveLength(50);
+    expect(large.res.data.authors.edges[49].node.books.edges).toHaveLength(6);
+    expect(large.res.data.authors.edges[0].node.books.edges[0].node.reviews.nodes).toHaveLength(3);
+
+    expect(small.statements).toHaveLength(3);
+    expect(large.statements).toHaveLength(3);
+    expect(large.statements.map((sql) => sql.match(/FROM\s+[`"]?(?:(?:public|main)[`"]?\.[`"]?)?(\w+)/i)?.[1])).toEqual([
+      'Author',
+      'Book',
+      'Review',
+    ]);
+  });
+
+  it('reports each batched call, its batch size and its statements in extensions.sources', async () => {
+    const { res } = await run(50);
+    expect(res.extensions?.sources?.map(({ model, operation, batchSize, statements }) => ({ model, operation, batchSize, statements }))).toEqual([
+      { model: 'Author', operation: 'findMany', batchSize: undefined, statements: 1 },
+      { model: 'Book', operation: 'findMany', batchSize: 50, statements: 1 },
+      { model: 'Review', operation: 'findMany', batchSize: 300, statements: 1 },
+    ]);
+    expect(res.extensions?.statements).toBe(3);
+  });
+
+  it('batches to-one hops too: 50 books with their authors is two statements', async () => {
+    database.statements.length = 0;
+    const res = await gateway.query(`{ books(first: 50) { nodes { title author { name } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.books.nodes).toHaveLength(50);
+    expect(res.data.books.nodes.every((b: { author: { name: string } }) => b.author.name.length > 0)).toBe(true);
+    expect(database.statements).toHaveLength(2);
+  });
+
+  it('adds one grouped statement per level for totalCount, not one per parent', async () => {
+    database.statements.length = 0;
+    const res = await gateway.query(`{ authors(first: 20) { totalCount nodes { books(first: 2) { totalCount } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.authors.totalCount).toBe(60);
+    expect(res.data.authors.nodes[0].books.totalCount).toBe(6);
+    // authors page + authors count + books page + books counts grouped by author
+    expect(database.statements).toHaveLength(4);
+  });
+});
