@@ -49,9 +49,11 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
   }
 
   // The model behind an output type, or a problem naming the coordinate.
+  // A @model type whose model is missing was reported above; saying again that
+  // every field returning it is "not a @model type" would only bury that line.
   function modelOf(type: GraphQLNamedType, at: string): Model | undefined {
     const model = plan.models.get(type.name);
-    if (!model) problem(`${at} returns ${type.name}, which is not a @model type`);
+    if (!model && !(isObjectType(type) && has(type, 'model'))) problem(`${at} returns ${type.name}, which is not a @model type`);
     return model;
   }
 
@@ -116,7 +118,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     return modelOf(getNamedType(nodeType), `${type.name}.edges.node`);
   }
 
-  function readRelation(at: string, field: GraphQLField<unknown, unknown>, rel: ModelField, model: Model): FieldBinding | undefined {
+  function readRelation(at: string, field: GraphQLField<unknown, unknown>, rel: ModelField): FieldBinding | undefined {
     const target = findModel(dm, rel.type)!;
     const opposite = target.fields.find((f) => f.relationName === rel.relationName && f !== rel && f.kind === 'object');
     const named = getNamedType(field.type);
@@ -168,7 +170,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
         continue;
       }
       if (mf.kind === 'object') {
-        const binding = readRelation(at, field, mf, model);
+        const binding = readRelation(at, field, mf);
         if (binding) plan.fields.set(at, binding);
         continue;
       }
