@@ -8,7 +8,7 @@ import { defineConfig } from 'prisma/config';
 const url = process.env.DATABASE_URL ?? 'file:./data/switchyard.db';
 const provider = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
 
-// The CLI would download a native schema engine from binaries.prisma.sh for every
+// The CLI would download a native schema engine from Prisma's own host for every
 // command. This executable speaks the same protocol on top of the wasm engine
 // from npm (src/sources/prisma/engine/), so nothing is downloaded. The variable
 // is read after this file is loaded.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Stand-in for Prisma's native `schema-engine` binary, which the CLI would
-// download from binaries.prisma.sh. prisma.config.ts points
+// download from Prisma's own host. prisma.config.ts points
 // PRISMA_SCHEMA_ENGINE_BINARY here; the CLI then spawns this file with the
 // native engine's arguments and JSON-RPC protocol, and the work is done by
 // @prisma/schema-engine-wasm (src/sources/prisma/engine/).

@@ -32,7 +32,16 @@ function check(provider: Provider, scratch: string): string | undefined {
       : (process.env.CHECK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   const result = spawnSync(
     process.execPath,
-    [prismaCli, 'migrate', 'diff', '--from-migrations', `prisma/${provider}/migrations`, '--to-schema', `prisma/${provider}`, '--exit-code'],
+    [
+      prismaCli,
+      'migrate',
+      'diff',
+      '--from-migrations',
+      `prisma/${provider}/migrations`,
+      '--to-schema',
+      `prisma/${provider}`,
+      '--exit-code',
+    ],
     { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' },
   );
   if (result.status === 0) return undefined;

@@ -1,10 +1,10 @@
 // What the gateway calls on start: bring the database up to its migration history,
 // as `prisma migrate deploy` would, without the CLI and without the network.
-import { createDatabase, canConnectToDatabase } from './databaseLifecycle.js';
-import { EngineError } from './EngineError.js';
-import { openSchemaEngine } from './openSchemaEngine.js';
-import { parseDatabaseUrl, redactUrl } from './parseDatabaseUrl.js';
-import { lockfileProvider, readMigrationsList } from './readMigrationsList.js';
+import { createDatabase, canConnectToDatabase } from './databaseLifecycle.ts';
+import { EngineError } from './EngineError.ts';
+import { openSchemaEngine } from './openSchemaEngine.ts';
+import { parseDatabaseUrl, redactUrl } from './parseDatabaseUrl.ts';
+import { lockfileProvider, readMigrationsList } from './readMigrationsList.ts';
 
 export interface ApplyMigrationsOptions {
   /** `file:…` (SQLite, relative to the working directory) or `postgres(ql)://…`. */
@@ -35,9 +35,11 @@ export function applyMigrations(options: ApplyMigrationsOptions): Promise<ApplyM
   const previous = running.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => applyNow(options));
   running.set(key, next);
-  void next.finally(() => {
-    if (running.get(key) === next) running.delete(key);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (running.get(key) === next) running.delete(key);
+    })
+    .catch(() => undefined);
   return next;
 }
 

@@ -16,10 +16,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
-import { parseDatabaseUrl, type DatabaseTarget } from './parseDatabaseUrl.js';
-import { readPgCatalogTypes } from './readPgCatalogTypes.js';
-import { reopenableAdapter, type ReopenableAdapter } from './reopenableAdapter.js';
-import { scriptAwareAdapter } from './scriptAwareAdapter.js';
+import { parseDatabaseUrl, type DatabaseTarget } from './parseDatabaseUrl.ts';
+import { readPgCatalogTypes } from './readPgCatalogTypes.ts';
+import { reopenableAdapter, type ReopenableAdapter } from './reopenableAdapter.ts';
+import { scriptAwareAdapter } from './scriptAwareAdapter.ts';
 
 /** How long SQLite waits for a lock held by another connection before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -59,8 +59,7 @@ function sqliteFactory(
   shadowUrl: string | undefined,
   baseDir: string | undefined,
 ): EngineAdapterFactory {
-  const open = (file: string) =>
-    new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }).connect();
+  const open = (file: string) => new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }).connect();
   const shadowFile = shadowUrl ? parseDatabaseUrl(shadowUrl, baseDir) : undefined;
   if (shadowFile && shadowFile.provider !== 'sqlite') {
     throw new Error(`The shadow database must be SQLite like the datasource, but got a ${shadowFile.provider} URL`);
@@ -136,7 +135,9 @@ function postgresFactory(
     dispose: async () => {
       for (const adapter of [...opened]) await adapter.dispose().catch(() => undefined);
       for (const name of [...temporary]) {
-        await runOnServer(target.maintenanceUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+        await runOnServer(target.maintenanceUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(
+          () => undefined,
+        );
       }
     },
   };

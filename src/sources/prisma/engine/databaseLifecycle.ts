@@ -9,18 +9,15 @@ import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
-import { EngineError } from './EngineError.js';
-import { parseDatabaseUrl, type DatabaseTarget } from './parseDatabaseUrl.js';
+import { EngineError } from './EngineError.ts';
+import { parseDatabaseUrl, type DatabaseTarget } from './parseDatabaseUrl.ts';
 
 /** Resolves when the database exists and answers; rejects with P1003 when it does not exist. */
 export async function canConnectToDatabase(url: string, baseDir?: string): Promise<void> {
   const target = parseDatabaseUrl(url, baseDir);
   if (target.provider === 'sqlite') {
     if (target.file !== ':memory:' && !existsSync(target.file)) {
-      throw new EngineError(
-        'P1003',
-        `Database ${basename(target.file)} does not exist at ${target.file}`,
-      );
+      throw new EngineError('P1003', `Database ${basename(target.file)} does not exist at ${target.file}`);
     }
     new Database(target.file, { fileMustExist: true }).close();
     return;
@@ -83,7 +80,11 @@ async function withClient<T>(
     return await run(client);
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    if (e.code === '42P04') throw new EngineError('P1009', `Database \`${target.database}\` already exists on the database server at \`${target.location}\``);
+    if (e.code === '42P04')
+      throw new EngineError(
+        'P1009',
+        `Database \`${target.database}\` already exists on the database server at \`${target.location}\``,
+      );
     throw new EngineError(undefined, e.message ?? String(error));
   } finally {
     await client.end().catch(() => undefined);
@@ -91,20 +92,33 @@ async function withClient<T>(
 }
 
 /** The Prisma error for a failed pg connect (codes as the native engine used them). */
-function postgresConnectError(error: unknown, target: Extract<DatabaseTarget, { provider: 'postgres' }>, url: string): EngineError {
+function postgresConnectError(
+  error: unknown,
+  target: Extract<DatabaseTarget, { provider: 'postgres' }>,
+  url: string,
+): EngineError {
   const e = error as { code?: string; message?: string };
   const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
   switch (e.code) {
     case '3D000':
-      return new EngineError('P1003', `Database \`${database}\` does not exist on the database server at \`${target.location}\`.`);
+      return new EngineError(
+        'P1003',
+        `Database \`${database}\` does not exist on the database server at \`${target.location}\`.`,
+      );
     case '28P01':
     case '28000':
-      return new EngineError('P1000', `Authentication failed against database server at \`${target.location}\`: ${e.message}`);
+      return new EngineError(
+        'P1000',
+        `Authentication failed against database server at \`${target.location}\`: ${e.message}`,
+      );
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
-      return new EngineError('P1001', `Can't reach database server at \`${target.location}\`\n\nPlease make sure your database server is running at \`${target.location}\`.`);
+      return new EngineError(
+        'P1001',
+        `Can't reach database server at \`${target.location}\`\n\nPlease make sure your database server is running at \`${target.location}\`.`,
+      );
     default:
       return new EngineError(undefined, e.message ?? String(error));
   }

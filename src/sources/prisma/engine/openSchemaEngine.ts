@@ -28,9 +28,9 @@ import type {
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
 
-import { createAdapterFactory, type AdapterFactoryOptions } from './createAdapterFactory.js';
-import { EngineError, toEngineError } from './EngineError.js';
-import { loadSchemaEngineWasm } from './loadSchemaEngineWasm.js';
+import { createAdapterFactory, type AdapterFactoryOptions } from './createAdapterFactory.ts';
+import { EngineError, toEngineError } from './EngineError.ts';
+import { loadSchemaEngineWasm } from './loadSchemaEngineWasm.ts';
 
 export interface SchemaEngineSession {
   readonly provider: 'sqlite' | 'postgres';
@@ -83,7 +83,10 @@ export async function openSchemaEngine(options: OpenSchemaEngineOptions): Promis
   /** The engine's diff from `list` (or an empty schema) to `files`, as a script. */
   const diffFromHistory = (list: MigrationList, files: CreateMigrationInput['schema'], filters: SchemaFilter) =>
     raw('diff', {
-      from: list.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...withLockfile(list, provider) },
+      from:
+        list.migrationDirectories.length === 0
+          ? { tag: 'empty' }
+          : { tag: 'migrations', ...withLockfile(list, provider) },
       to: { tag: 'schemaDatamodel', ...files },
       script: true,
       exitCode: true,
@@ -118,7 +121,11 @@ export async function openSchemaEngine(options: OpenSchemaEngineOptions): Promis
         const input = params as EvaluateDataLossInput;
         if (input.migrationsList.migrationDirectories.length === 0) {
           const diff = await diffFromHistory(input.migrationsList, input.schema, filtersOf(input));
-          return { migrationSteps: countSteps(diff), warnings: [], unexecutableSteps: [] } satisfies EvaluateDataLossOutput;
+          return {
+            migrationSteps: countSteps(diff),
+            warnings: [],
+            unexecutableSteps: [],
+          } satisfies EvaluateDataLossOutput;
         }
         await replayHistory(input.migrationsList, filtersOf(input));
         return raw(method, params);
@@ -166,7 +173,9 @@ export async function openSchemaEngine(options: OpenSchemaEngineOptions): Promis
 
 /** True for the wasm engine's P1014 on the migrations table of a fresh database. */
 function isMissingMigrationsTable(error: unknown): boolean {
-  return error instanceof EngineError && /_prisma_migrations/.test(error.message) && /does not exist/.test(error.message);
+  return (
+    error instanceof EngineError && /_prisma_migrations/.test(error.message) && /does not exist/.test(error.message)
+  );
 }
 
 /** The engine needs a lockfile to replay a history; a missing one means "this provider". */

@@ -21,7 +21,12 @@ export type DatabaseTarget =
  */
 export function parseDatabaseUrl(url: string, baseDir: string = process.cwd()): DatabaseTarget {
   if (url.startsWith('file:')) {
-    const path = decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '').split('?')[0]!);
+    const path = decodeURIComponent(
+      url
+        .slice('file:'.length)
+        .replace(/^\/\/(?=\/)/, '')
+        .split('?')[0]!,
+    );
     const file = path === ':memory:' || isAbsolute(path) ? path : resolve(baseDir, path);
     return { provider: 'sqlite', url, file };
   }

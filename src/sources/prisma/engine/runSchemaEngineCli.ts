@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-import { canConnectToDatabase, createDatabase, dropDatabase } from './databaseLifecycle.js';
-import { EngineError, toEngineError } from './EngineError.js';
-import { openSchemaEngine, type SchemaEngineSession } from './openSchemaEngine.js';
+import { canConnectToDatabase, createDatabase, dropDatabase } from './databaseLifecycle.ts';
+import { EngineError, toEngineError } from './EngineError.ts';
+import { openSchemaEngine, type SchemaEngineSession } from './openSchemaEngine.ts';
 
 interface Args {
   datamodels: string[];
@@ -123,7 +123,10 @@ async function serveJsonRpc(args: Args): Promise<number> {
 }
 
 function missingUrl(): never {
-  throw new EngineError(undefined, 'The schema engine needs --datasource with a url (set datasource.url in prisma.config.ts)');
+  throw new EngineError(
+    undefined,
+    'The schema engine needs --datasource with a url (set datasource.url in prisma.config.ts)',
+  );
 }
 
 /** One JSON-RPC message per line on stdout. */
@@ -134,7 +137,9 @@ function send(message: unknown): void {
 /** A log line in the native engine's JSON format, which the CLI parses from stderr. */
 function logLine(level: 'INFO' | 'ERROR', what: string | EngineError): void {
   const fields =
-    typeof what === 'string' ? { message: what } : { message: what.message, ...(what.code ? { error_code: what.code } : {}) };
+    typeof what === 'string'
+      ? { message: what }
+      : { message: what.message, ...(what.code ? { error_code: what.code } : {}) };
   process.stderr.write(
     JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target: 'schema_engine::logger' }) + '\n',
   );

@@ -8,7 +8,12 @@
 // 2. The SQLite adapter reports SQLITE_BUSY as `SocketTimeout`, an error kind
 //    this wasm build cannot deserialize ("unknown variant SocketTimeout"), which
 //    hides the real cause. It is re-reported as the plain SQLite error it is.
-import { DriverAdapterError, type SqlDriverAdapter, type SqlQuery, type Transaction } from '@prisma/driver-adapter-utils';
+import {
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlQuery,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
 
 /** Wraps `adapter` in place-compatible form; the original keeps its connection. */
 export function scriptAwareAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
