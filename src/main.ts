@@ -1,6 +1,7 @@
 // The composition root: config → logger → database (migrated, seeded) →
 // schema (bindings checked) → HTTP server → listen. SIGTERM/SIGINT drain
-// in-flight requests, then exit 0; past the grace period the process exits 1.
+// in-flight requests with the listener still open (so /readyz can say 503),
+// then exit 0; past the grace period the process exits 1.
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
@@ -20,11 +21,15 @@ async function start(config: Config) {
   logger.info({ database: redact(config.databaseUrl), provider: config.provider }, 'starting');
 
   if (config.migrateOnStart) {
-    const { applied } = await applyMigrations({ url: config.databaseUrl, migrationsDir: `prisma/${config.provider}/migrations` });
+    const { applied } = await applyMigrations({
+      url: config.databaseUrl,
+      migrationsDir: `prisma/${config.provider}/migrations`,
+    });
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
   }
   const db = createDb({ url: config.databaseUrl, poolSize: config.databasePoolSize });
-  if (config.seedOnStart && (await seedDemoData(db, config.provider))) logger.info('demo data seeded into the empty database');
+  if (config.seedOnStart && (await seedDemoData(db, config.provider)))
+    logger.info('demo data seeded into the empty database');
 
   const { schema } = createSchema({ sdl: readSchemaFile(config.schemaPath), datamodel: loadDataModel(), resolvers });
   const server = await createServer({ config, db, schema, logger });
@@ -41,6 +46,9 @@ async function start(config: Config) {
       logger.error('grace period over with requests still running: exiting');
       process.exit(1);
     }, config.shutdownGraceMs).unref();
+    // The listener stays open until in-flight requests finish, so probes see
+    // /readyz 503 meanwhile; then Fastify closes.
+    await server.drained();
     await server.app.close();
     await db.$disconnect();
     logger.info('stopped');

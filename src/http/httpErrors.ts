@@ -27,7 +27,12 @@ export function registerHttpErrors(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
-      errors: [{ message: `No route for ${request.method} ${request.url.split('?')[0]}`, extensions: { code: ErrorCode.NOT_FOUND } }],
+      errors: [
+        {
+          message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+          extensions: { code: ErrorCode.NOT_FOUND },
+        },
+      ],
     }),
   );
 }

@@ -13,6 +13,7 @@ import type { GatewayContext } from '../graphql/context.ts';
 import { createLoaders } from '../loaders/createLoaders.ts';
 import { pingDb, type Db } from '../sources/prisma/client.ts';
 import { SourceLog } from '../sources/sourceLog.ts';
+import { registerDrain } from './drain.ts';
 import { registerHealth } from './health.ts';
 import { registerHttpErrors } from './httpErrors.ts';
 import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
@@ -30,12 +31,17 @@ export interface ServerDeps {
 
 export interface Server {
   app: FastifyInstance;
-  /** Marks the server not ready; in-flight requests still finish. */
+  /**
+   * Starts draining: /readyz answers 503 and new requests other than the
+   * health routes get 503 SERVICE_UNAVAILABLE, while the listener stays open
+   * so orchestrators can see it. In-flight requests still finish.
+   */
   beginShutdown(): void;
+  /** Resolves once no request is in flight (health probes aside). */
+  drained(): Promise<void>;
 }
 
 export async function createServer({ config, db, schema, logger }: ServerDeps): Promise<Server> {
-  let shuttingDown = false;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
@@ -45,7 +51,13 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
     },
   });
   registerHttpErrors(app);
-  registerHealth(app, { checkDatabase: () => pingDb(db), isShuttingDown: () => shuttingDown });
+  // Only JSON reaches Apollo: without Fastify's default text/plain parser a
+  // text/plain body (a "simple" cross-site request) is a clean 415, not a
+  // string that Apollo's CSRF check then has to refuse.
+  app.removeContentTypeParser('text/plain');
+
+  const drain = registerDrain(app);
+  registerHealth(app, { checkDatabase: () => pingDb(db), isShuttingDown: drain.isShuttingDown });
   if (config.ide) await registerIdeAssets(app);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -53,6 +65,10 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
     // The IDE needs introspection for its docs and autocomplete: one setting for both.
     introspection: config.ide,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would race it: they
+    // close Fastify, cut connections after a fixed 10 s and re-raise the
+    // signal, so the exit code would depend on which handler finished first.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     logger,
     plugins: [
@@ -78,8 +94,7 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
 
   return {
     app,
-    beginShutdown: () => {
-      shuttingDown = true;
-    },
+    beginShutdown: drain.beginShutdown,
+    drained: drain.drained,
   };
 }

@@ -10,13 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ApolloServer } from '@apollo/server';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { loadConfig } from '../../src/config.ts';
+import { createSchema, readSchemaFile } from '../../src/graphql/createSchema.ts';
 import { ApolloServerPluginOfflineIde, IDE_CONTENT_SECURITY_POLICY, registerIdeAssets } from '../../src/http/ide.ts';
+import { createServer } from '../../src/http/server.ts';
+import { resolvers } from '../../src/resolvers/index.ts';
+import { loadDataModel } from '../../src/sources/prisma/datamodel.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 
 const IDE_DIR = fileURLToPath(new URL('../../dist/ide/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,34 +48,33 @@ interface IdeServer {
   origin: string;
   /** Every `x-ide-probe` request header the server received, in order. */
   probeHeaders: string[];
+  /** The title of the first seeded book, which `books(first: 1)` returns. */
+  firstTitle: string;
   close(): Promise<void>;
 }
 
-// A stand-in for the gateway: the IDE wiring around a one-field schema.
+// The real gateway (schema.graphql, bindings, loaders, plugins) with the IDE
+// on, over a seeded SQLite file, listening on loopback.
 async function startIdeServer(): Promise<IdeServer> {
-  const app = Fastify({ logger: false });
-  const apollo = new ApolloServer({
-    typeDefs: 'type Query { hello: String }',
-    resolvers: { Query: { hello: () => 'world' } },
-    introspection: true,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginOfflineIde({ graphqlPath: '/graphql' })],
-  });
-  await apollo.start();
+  const database: TestDatabase = await createTestDatabase('sqlite');
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, IDE: '1', LOG_LEVEL: 'silent' });
+  const { schema } = createSchema({ sdl: readSchemaFile('schema.graphql'), datamodel: loadDataModel(), resolvers });
+  const { app } = await createServer({ config, db: database.db, schema, logger: pino({ level: 'silent' }) });
   const probeHeaders: string[] = [];
   app.addHook('onRequest', async (request) => {
     const probe = request.headers['x-ide-probe'];
     if (typeof probe === 'string') probeHeaders.push(probe);
   });
-  await registerIdeAssets(app);
-  await app.register(fastifyApollo(apollo), { path: '/graphql' });
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const first = await database.db.book.findFirst({ orderBy: { id: 'asc' } });
   return {
     app,
     origin,
     probeHeaders,
+    firstTitle: first!.title,
     close: async () => {
       await app.close();
-      await apollo.stop();
+      await database.drop();
     },
   };
 }
@@ -117,10 +121,10 @@ describe('IDE over HTTP', () => {
       method: 'POST',
       url: '/graphql',
       headers: { 'content-type': 'application/json' },
-      payload: { query: '{ hello }' },
+      payload: { query: '{ books(first: 1) { nodes { title } } }' },
     });
 
-    expect(res.json()).toEqual({ data: { hello: 'world' } });
+    expect(res.json()).toEqual({ data: { books: { nodes: [{ title: server.firstTitle }] } } });
   });
 
   it('refuses to start without a built IDE, naming the build command', async () => {
@@ -143,6 +147,24 @@ async function replaceEditorText(page: Page, container: string, text: string, wh
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
+}
+
+// The response pane's text with Monaco's non-breaking spaces made plain.
+async function responseText(page: Page): Promise<string> {
+  return ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
+
+// Waits until the response pane shows `text`.
+async function waitForResponse(page: Page, text: string) {
+  await page.waitForFunction(
+    (wanted) =>
+      document
+        .querySelector('.graphiql-response')
+        ?.textContent?.replace(/\u00a0/g, ' ')
+        .includes(wanted),
+    text,
+    { timeout: 15_000 },
+  );
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('IDE in headless Chromium', () => {
@@ -199,36 +221,28 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('IDE in headless Chromium', () => {
     expect(response?.headers()['content-security-policy']).toBe(IDE_CONTENT_SECURITY_POLICY);
 
     await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor({ timeout: 20_000 });
-    await replaceEditorText(page, '.graphiql-query-editor', '{ hello }');
+    await replaceEditorText(page, '.graphiql-query-editor', '{ books(first: 1) { nodes { title } } }');
     await page.getByRole('button', { name: /execute query/i }).click();
 
-    await page.waitForFunction(
-      () => document.querySelector('.graphiql-response')?.textContent?.includes('"world"'),
-      undefined,
-      { timeout: 15_000 },
-    );
-    expect(await page.locator('.graphiql-response').textContent()).toContain('"hello"');
+    await waitForResponse(page, `"${server.firstTitle}"`);
+    expect(await responseText(page)).toContain('"books"');
   }, 60_000);
 
   it('sends the variables and headers typed in their editors', async () => {
     await replaceEditorText(
       page,
       '.graphiql-query-editor',
-      'query ($skip: Boolean!) { greeting: hello @skip(if: $skip) }',
+      'query ($n: Int!) { shelf: books(first: $n) { nodes { title } } }',
     );
     await page.getByRole('button', { name: /show editor tools/i }).click();
     await page.getByText('Variables', { exact: true }).click();
-    await replaceEditorText(page, '.graphiql-editor-tool', '{ "skip": false }');
+    await replaceEditorText(page, '.graphiql-editor-tool', '{ "n": 1 }');
     await page.getByText('Headers', { exact: true }).click();
     await replaceEditorText(page, '.graphiql-editor-tool', '{ "x-ide-probe": "from-headers-editor" }', 'last');
     await page.getByRole('button', { name: /execute query/i }).click();
 
-    await page.waitForFunction(
-      () => document.querySelector('.graphiql-response')?.textContent?.includes('"greeting"'),
-      undefined,
-      { timeout: 15_000 },
-    );
-    expect(await page.locator('.graphiql-response').textContent()).toContain('"world"');
+    await waitForResponse(page, '"shelf"');
+    expect(await responseText(page)).toContain(`"title": "${server.firstTitle}"`);
     expect(server.probeHeaders).toEqual(['from-headers-editor']);
   }, 30_000);
 
@@ -238,7 +252,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('IDE in headless Chromium', () => {
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText('Query', { exact: true }).first().waitFor({ timeout: 10_000 });
     await docs.getByText('Query', { exact: true }).first().click();
-    await docs.getByText('hello', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await docs.getByText('books', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await docs.getByText('Book', { exact: true }).first().click();
+    await docs.getByText('isbn', { exact: true }).first().waitFor({ timeout: 10_000 });
   }, 30_000);
 
   it('lists the query fields in the GraphiQL Explorer plugin', async () => {
@@ -246,7 +262,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('IDE in headless Chromium', () => {
 
     await page
       .locator('.graphiql-explorer-root')
-      .getByText('hello', { exact: true })
+      .getByText('books', { exact: true })
       .first()
       .waitFor({ timeout: 10_000 });
   }, 30_000);

@@ -1,0 +1,118 @@
+// Starting the real process: first start migrates and seeds a fresh database,
+// a restart leaves it alone, and bad configuration or a bad binding stops the
+// process with exit code 1 and a message naming what is wrong.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { dropDatabase } from '../../src/sources/prisma/engine/databaseLifecycle.ts';
+import { postgresServerUrl, testProviders } from '../helpers/databases.ts';
+import {
+  freshSqliteUrl,
+  postGraphQL,
+  runUntilExit,
+  startServer,
+  type LogLine,
+  type ServerProcess,
+} from '../helpers/serverProcess.ts';
+
+const providers = await testProviders();
+
+let running: ServerProcess | undefined;
+
+afterEach(() => {
+  running?.kill();
+  running = undefined;
+});
+
+const messages = (logs: LogLine[]) => logs.map((line) => line.msg).filter(Boolean);
+
+async function totalAuthors(server: ServerProcess): Promise<unknown> {
+  const res = await postGraphQL(server.url, '{ authors { totalCount } }');
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+describe('first and second start on one SQLite file', () => {
+  it('migrates and seeds a fresh file, then a restart applies nothing and seeds nothing', async () => {
+    const { url } = freshSqliteUrl();
+
+    running = await startServer({ env: { DATABASE_URL: url } });
+    const first = running.logs.find((line) => line.msg === 'migrations applied');
+    expect(first?.applied).toEqual([expect.stringMatching(/_init$/)]);
+    expect(messages(running.logs)).toContain('demo data seeded into the empty database');
+    expect(await totalAuthors(running)).toEqual({ data: { authors: { totalCount: 25 } } });
+    expect(await running.stop()).toBe(0);
+
+    running = await startServer({ env: { DATABASE_URL: url } });
+    const second = running.logs.find((line) => line.msg === 'database schema up to date');
+    expect(second?.applied).toEqual([]);
+    expect(messages(running.logs)).not.toContain('migrations applied');
+    expect(messages(running.logs)).not.toContain('demo data seeded into the empty database');
+    expect(await totalAuthors(running)).toEqual({ data: { authors: { totalCount: 25 } } });
+    expect(await running.stop()).toBe(0);
+  });
+});
+
+describe('refusing to start', () => {
+  it.each([
+    ['PORT', { PORT: 'abc' }, /PORT/],
+    ['MAX_PAGE_SIZE below DEFAULT_PAGE_SIZE', { MAX_PAGE_SIZE: '10', DEFAULT_PAGE_SIZE: '20' }, /MAX_PAGE_SIZE/],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('exits 1 on an invalid %s, naming the variable', async (_name, env, pattern) => {
+    const { code, output } = await runUntilExit(env);
+
+    expect(code).toBe(1);
+    expect(output).toContain('Switchyard did not start: Invalid configuration');
+    expect(output).toMatch(pattern);
+    expect(output).not.toContain('Switchyard is serving');
+  });
+
+  it('names the variable for a non-SQLite, non-Postgres DATABASE_URL', async () => {
+    const { code, output } = await runUntilExit({ DATABASE_URL: 'mysql://root@127.0.0.1/switchyard' });
+
+    expect(code).toBe(1);
+    expect(output).toMatch(/must start with file: \(SQLite\) or postgresql:\/\/ \(Postgres\)\s*→ at DATABASE_URL/);
+  });
+
+  it('exits 1 on a misspelt binding, naming the coordinate', async () => {
+    const { file } = freshSqliteUrl();
+    const schemaPath = join(dirname(file), 'schema.graphql');
+    const sdl = readFileSync('schema.graphql', 'utf8');
+    expect(sdl).toContain('author: Author!');
+    writeFileSync(schemaPath, sdl.replace('author: Author!', 'autor: Author!'));
+
+    const { code, output } = await runUntilExit({ SCHEMA_PATH: schemaPath, DATABASE_URL: `file:${file}` });
+
+    expect(code).toBe(1);
+    expect(output).toContain('Switchyard did not start');
+    expect(output).toContain('Book.autor');
+    expect(output).not.toContain('Switchyard is serving');
+  });
+});
+
+describe.skipIf(!providers.includes('postgres'))('on Postgres', () => {
+  const url = postgresServerUrl.replace(/\/[^/?]*(\?|$)/, `/switchyard_e2e_${randomUUID().slice(0, 8)}$1`);
+
+  afterEach(async () => {
+    running?.kill();
+    await running?.exited;
+    running = undefined;
+    await dropDatabase(url);
+  });
+
+  it('creates, migrates and seeds a database that does not exist, then serves it', async () => {
+    running = await startServer({ env: { DATABASE_URL: url } });
+
+    expect(running.logs.find((line) => line.msg === 'starting')).toMatchObject({ provider: 'postgres' });
+    expect(messages(running.logs)).toContain('migrations applied');
+    expect(messages(running.logs)).toContain('demo data seeded into the empty database');
+    const res = await postGraphQL(running.url, '{ books(first: 2) { totalCount nodes { title } } }');
+    expect(res.status).toBe(200);
+    expect(res.body.data.books.totalCount).toBeGreaterThan(0);
+    expect(res.body.data.books.nodes).toHaveLength(2);
+    expect(await running.stop()).toBe(0);
+  });
+});
