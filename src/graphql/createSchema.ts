@@ -43,20 +43,27 @@ function checkHandWritten(schema: GraphQLSchema, plan: BindingPlan, handWritten:
     for (const field of Object.keys(fields)) {
       const at = `${type}.${field}`;
       if (!objectType) continue; // scalars and the like
-      if (!isObjectType(objectType) || !objectType.getFields()[field]) problems.push(`src/resolvers implements ${at}, which schema.graphql does not declare`);
-      else if (plan.fields.get(at)?.kind !== 'resolver') problems.push(`src/resolvers implements ${at}; mark it @resolver in schema.graphql to replace its binding`);
+      if (!isObjectType(objectType) || !objectType.getFields()[field])
+        problems.push(`src/resolvers implements ${at}, which schema.graphql does not declare`);
+      else if (plan.fields.get(at)?.kind !== 'resolver')
+        problems.push(`src/resolvers implements ${at}; mark it @resolver in schema.graphql to replace its binding`);
     }
   }
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       if (!plan.fields.has(`${root!.name}.${field.name}`))
-        problems.push(`${root!.name}.${field.name} has no binding: add @find, @list, @create, @update, @delete or @resolver`);
+        problems.push(
+          `${root!.name}.${field.name} has no binding: add @find, @list, @create, @update, @delete or @resolver`,
+        );
     }
   }
   if (problems.length) throw new BindingError(problems);
 }
 
-export function createSchema({ sdl, datamodel, resolvers }: SchemaOptions): { schema: GraphQLSchema; plan: BindingPlan } {
+export function createSchema({ sdl, datamodel, resolvers }: SchemaOptions): {
+  schema: GraphQLSchema;
+  plan: BindingPlan;
+} {
   const typeDefs = [directivesSdl, sdl];
   const unbound = makeExecutableSchema({ typeDefs });
   const plan = readBindings(unbound, datamodel);

@@ -18,12 +18,19 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 export interface TestGateway {
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   inject: Awaited<ReturnType<typeof createServer>>['app']['inject'];
   close(): Promise<void>;
 }
 
-export async function createTestGateway(database: TestDatabase, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function createTestGateway(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,

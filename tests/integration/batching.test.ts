@@ -15,7 +15,11 @@ const threeLevels = /* GraphQL */ `
             edges {
               node {
                 title
-                reviews(first: $n) { nodes { rating } }
+                reviews(first: $n) {
+                  nodes {
+                    rating
+                  }
+                }
               }
             }
           }
@@ -58,16 +62,21 @@ describe.each(await testProviders())('batching on %s', (provider) => {
 
     expect(small.statements).toHaveLength(3);
     expect(large.statements).toHaveLength(3);
-    expect(large.statements.map((sql) => sql.match(/FROM\s+[`"]?(?:(?:public|main)[`"]?\.[`"]?)?(\w+)/i)?.[1])).toEqual([
-      'Author',
-      'Book',
-      'Review',
-    ]);
+    expect(large.statements.map((sql) => sql.match(/FROM\s+[`"]?(?:(?:public|main)[`"]?\.[`"]?)?(\w+)/i)?.[1])).toEqual(
+      ['Author', 'Book', 'Review'],
+    );
   });
 
   it('reports each batched call, its batch size and its statements in extensions.sources', async () => {
     const { res } = await run(50);
-    expect(res.extensions?.sources?.map(({ model, operation, batchSize, statements }) => ({ model, operation, batchSize, statements }))).toEqual([
+    expect(
+      res.extensions?.sources?.map(({ model, operation, batchSize, statements }) => ({
+        model,
+        operation,
+        batchSize,
+        statements,
+      })),
+    ).toEqual([
       { model: 'Author', operation: 'findMany', batchSize: undefined, statements: 1 },
       { model: 'Book', operation: 'findMany', batchSize: 50, statements: 1 },
       { model: 'Review', operation: 'findMany', batchSize: 300, statements: 1 },

@@ -64,7 +64,9 @@ export async function seedDemoData(
   // Explicit ids leave Postgres sequences behind: move them past the seeded rows.
   if (provider === 'postgres') {
     for (const table of ['Author', 'Book', 'Customer']) {
-      await db.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT MAX(id) FROM "${table}"))`);
+      await db.$executeRawUnsafe(
+        `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT MAX(id) FROM "${table}"))`,
+      );
     }
   }
   return true;
