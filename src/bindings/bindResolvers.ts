@@ -12,7 +12,12 @@ import type { BindingPlan, FieldBinding } from './plan.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext) => unknown;
 
-function resolverFor(schema: GraphQLSchema, plan: BindingPlan, at: string, binding: FieldBinding): Resolver | undefined {
+function resolverFor(
+  schema: GraphQLSchema,
+  plan: BindingPlan,
+  at: string,
+  binding: FieldBinding,
+): Resolver | undefined {
   switch (binding.kind) {
     case 'resolver':
       return undefined; // hand-written, in src/resolvers/
@@ -42,7 +47,8 @@ function resolverFor(schema: GraphQLSchema, plan: BindingPlan, at: string, bindi
         if (key === null || key === undefined) return null;
         const row = await ctx.loaders.row(binding.target.name, binding.targetKey).load(key);
         // A required relation with no row means the database broke its own constraint.
-        if (!row && !binding.nullable) throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
+        if (!row && !binding.nullable)
+          throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
         return row;
       };
     case 'toMany':
@@ -55,7 +61,9 @@ function resolverFor(schema: GraphQLSchema, plan: BindingPlan, at: string, bindi
           .children(target.name, foreignKey, { where: page.where, orderBy: page.orderBy, signature: page.signature })
           .load(key);
         const connection = toConnection(page, rows, () =>
-          ctx.loaders.childCount(target.name, foreignKey, { where: page.filter, signature: JSON.stringify(page.filter ?? null) }).load(key),
+          ctx.loaders
+            .childCount(target.name, foreignKey, { where: page.filter, signature: JSON.stringify(page.filter ?? null) })
+            .load(key),
         );
         return binding.shape === 'list' ? connection.nodes : connection;
       };

@@ -49,9 +49,13 @@ function orderItems(plan: BindingPlan, model: Model, spec: ListArgs, orderBy: Pa
   const items: OrderItem[] = [];
   for (const [i, entry] of (orderBy ?? []).entries()) {
     const set = Object.entries(entry).filter(([, v]) => v !== null && v !== undefined);
-    if (set.length !== 1) throw badUserInput(`orderBy[${i}] must set exactly one field, found ${set.length}`, { argument: 'orderBy' });
+    if (set.length !== 1)
+      throw badUserInput(`orderBy[${i}] must set exactly one field, found ${set.length}`, { argument: 'orderBy' });
     const [name, direction] = set[0]!;
-    items.push({ field: plan.order.get(spec.orderBy!)!.fields.get(name)!, direction: direction === 'DESC' ? 'desc' : 'asc' });
+    items.push({
+      field: plan.order.get(spec.orderBy!)!.fields.get(name)!,
+      direction: direction === 'DESC' ? 'desc' : 'asc',
+    });
   }
   // The id breaks ties, so every row has one place in the order and cursors are exact.
   const id = model.fields.find((f) => f.name === model.idField)!;
@@ -62,11 +66,21 @@ function orderItems(plan: BindingPlan, model: Model, spec: ListArgs, orderBy: Pa
 function checkSize(name: string, value: number | null | undefined, limits: PageLimits): void {
   if (value === null || value === undefined) return;
   if (value < 0 || value > limits.maxPageSize)
-    throw badUserInput(`"${name}" must be between 0 and ${limits.maxPageSize}, got ${value}`, { argument: name, maxPageSize: limits.maxPageSize });
+    throw badUserInput(`"${name}" must be between 0 and ${limits.maxPageSize}, got ${value}`, {
+      argument: name,
+      maxPageSize: limits.maxPageSize,
+    });
 }
 
-export function planPage(plan: BindingPlan, model: Model, spec: ListArgs, args: PageArgs, limits: PageLimits): PagePlan {
-  if (args.first != null && args.last != null) throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
+export function planPage(
+  plan: BindingPlan,
+  model: Model,
+  spec: ListArgs,
+  args: PageArgs,
+  limits: PageLimits,
+): PagePlan {
+  if (args.first != null && args.last != null)
+    throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
   checkSize('first', args.first, limits);
   checkSize('last', args.last, limits);
   const items = orderItems(plan, model, spec, args.orderBy);

@@ -40,8 +40,10 @@ export function decodeCursor(items: OrderItem[], cursor: string, arg: string): u
   } catch {
     throw invalid('not a cursor this API returned');
   }
-  if (!Array.isArray(decoded) || decoded.length !== items.length + 1) throw invalid('not a cursor this API returned');
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') throw invalid('not a cursor this API returned');
+  // Checked before the length: a cursor of another ordering has other columns.
   if (decoded[0] !== orderSignature(items)) throw invalid('it was made for a different orderBy');
+  if (decoded.length !== items.length + 1) throw invalid('not a cursor this API returned');
   return items.map(({ field }, i) => {
     const v: unknown = decoded[i + 1];
     if (v === null && !field.isRequired) return null;
@@ -51,7 +53,11 @@ export function decodeCursor(items: OrderItem[], cursor: string, arg: string): u
         if (date && !Number.isNaN(date.getTime())) return date;
         break;
       }
+      // An Int column is 32-bit: a fraction or a larger number would reach
+      // Prisma as a validation error, masked as a server error.
       case 'Int':
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return v;
+        break;
       case 'Float':
       case 'Decimal':
         if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -88,7 +94,9 @@ export function seekWhere(items: OrderItem[], values: unknown[], backward: boole
   items.forEach((item, i) => {
     const after = afterValue(item, values[i], backward);
     if (!after) return;
-    const equal = items.slice(0, i).map((prev, j) => ({ [prev.field.name]: values[j] === null ? null : { equals: values[j] } }));
+    const equal = items
+      .slice(0, i)
+      .map((prev, j) => ({ [prev.field.name]: values[j] === null ? null : { equals: values[j] } }));
     branches.push(equal.length ? { AND: [...equal, after] } : after);
   });
   // No branch: nothing can follow the cursor. An always-false filter keeps the query valid.

@@ -37,7 +37,12 @@ function toData(schema: GraphQLSchema, inputType: GraphQLInputObjectType, spec: 
   return data;
 }
 
-export function mutationResolver(schema: GraphQLSchema, type: GraphQLObjectType, fieldName: string, binding: MutationBinding) {
+export function mutationResolver(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  fieldName: string,
+  binding: MutationBinding,
+) {
   const at = `${type.name}.${fieldName}`;
   const field = type.getFields()[fieldName]!;
   const inputType = (b: Extract<MutationBinding, { inputArg: string }>) =>

@@ -30,8 +30,14 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
   const inputs = createFilterInputs(schema, dm);
   const problems = inputs.result.problems;
   const problem = (p: string) => problems.push(p);
-  const plan: BindingPlan = { fields: new Map(), models: new Map(), where: inputs.result.where, order: inputs.result.order };
-  const has = (node: Parameters<typeof getDirective>[1], name: string) => getDirective(schema, node, name) !== undefined;
+  const plan: BindingPlan = {
+    fields: new Map(),
+    models: new Map(),
+    where: inputs.result.where,
+    order: inputs.result.order,
+  };
+  const has = (node: Parameters<typeof getDirective>[1], name: string) =>
+    getDirective(schema, node, name) !== undefined;
   const modelNames = dm.models.map((m) => m.name).join(', ');
 
   const objectTypes = Object.values(schema.getTypeMap()).filter(
@@ -53,7 +59,8 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
   // every field returning it is "not a @model type" would only bury that line.
   function modelOf(type: GraphQLNamedType, at: string): Model | undefined {
     const model = plan.models.get(type.name);
-    if (!model && !(isObjectType(type) && has(type, 'model'))) problem(`${at} returns ${type.name}, which is not a @model type`);
+    if (!model && !(isObjectType(type) && has(type, 'model')))
+      problem(`${at} returns ${type.name}, which is not a @model type`);
     return model;
   }
 
@@ -72,13 +79,19 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
       if (typeProblem) problem(`${at}(${arg.name}:): ${typeProblem}`);
       keys.push({ arg: arg.name, field });
     }
-    if (keys.length === 0 && args.length === 0) problem(`${at} needs an argument naming a unique field of ${model.name}`);
+    if (keys.length === 0 && args.length === 0)
+      problem(`${at} needs an argument naming a unique field of ${model.name}`);
     if (keys.length > 1 && keys.some((k) => isNonNullType(args.find((a) => a.name === k.arg)!.type)))
       problem(`${at} has several key arguments, so each must be nullable (exactly one is given per call)`);
     return keys;
   }
 
-  function readListArgs(at: string, field: GraphQLField<unknown, unknown>, model: Model, allowed: Set<string>): ListArgs {
+  function readListArgs(
+    at: string,
+    field: GraphQLField<unknown, unknown>,
+    model: Model,
+    allowed: Set<string>,
+  ): ListArgs {
     const result: ListArgs = {};
     for (const arg of field.args) {
       if (!allowed.has(arg.name)) {
@@ -94,7 +107,9 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
         if (isInputObjectType(named) && isListType(inner)) result.orderBy = inputs.readOrder(named, model);
         else problem(`${at}(orderBy:) must be a list of an order input: [${model.name}Order!]`);
       } else if (named.name !== (arg.name === 'first' || arg.name === 'last' ? 'Int' : 'String')) {
-        problem(`${at}(${arg.name}:) must be of type ${arg.name === 'first' || arg.name === 'last' ? 'Int' : 'String'}`);
+        problem(
+          `${at}(${arg.name}:) must be of type ${arg.name === 'first' || arg.name === 'last' ? 'Int' : 'String'}`,
+        );
       }
     }
     return result;
@@ -130,9 +145,21 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
         problem(`${at}: relation "${rel.name}" is optional, so the field must be nullable: ${named.name}`);
       const nullable = !isNonNullType(field.type);
       if (rel.relationFromFields.length === 1)
-        return { kind: 'toOne', target, parentKey: rel.relationFromFields[0]!, targetKey: rel.relationToFields[0]!, nullable };
+        return {
+          kind: 'toOne',
+          target,
+          parentKey: rel.relationFromFields[0]!,
+          targetKey: rel.relationToFields[0]!,
+          nullable,
+        };
       if (opposite?.relationFromFields.length === 1)
-        return { kind: 'toOne', target, parentKey: opposite.relationToFields[0]!, targetKey: opposite.relationFromFields[0]!, nullable };
+        return {
+          kind: 'toOne',
+          target,
+          parentKey: opposite.relationToFields[0]!,
+          targetKey: opposite.relationFromFields[0]!,
+          nullable,
+        };
       return void problem(`${at}: relation "${rel.name}" has a composite key, which bindings do not support`);
     }
     if (!opposite || opposite.relationFromFields.length !== 1) {
@@ -144,12 +171,20 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     const inner = isNonNullType(field.type) ? field.type.ofType : field.type;
     if (isListType(inner)) {
       const boundTo = modelOf(named, at);
-      if (boundTo && boundTo.name !== target.name) problem(`${at} lists ${named.name}, but relation "${rel.name}" holds ${target.name}`);
+      if (boundTo && boundTo.name !== target.name)
+        problem(`${at} lists ${named.name}, but relation "${rel.name}" holds ${target.name}`);
       return { kind: 'toMany', target, ...keys, shape: 'list', args: readListArgs(at, field, target, listArgs) };
     }
     const node = readConnection(at, named);
-    if (node && node.name !== target.name) problem(`${at} is a connection of ${node.name}, but relation "${rel.name}" holds ${target.name}`);
-    return { kind: 'toMany', target, ...keys, shape: 'connection', args: readListArgs(at, field, target, connectionArgs) };
+    if (node && node.name !== target.name)
+      problem(`${at} is a connection of ${node.name}, but relation "${rel.name}" holds ${target.name}`);
+    return {
+      kind: 'toMany',
+      target,
+      ...keys,
+      shape: 'connection',
+      args: readListArgs(at, field, target, connectionArgs),
+    };
   }
 
   // Fields of @model types: columns, relations, or hand-written resolvers.
@@ -195,7 +230,9 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
       const directive = used[0]!;
       const root = directive === 'find' || directive === 'list' ? queryType : mutationType;
       if (type !== root) {
-        problem(`@${directive} on ${at}: it binds fields of ${root?.name ?? (directive === 'find' || directive === 'list' ? 'Query' : 'Mutation')} only`);
+        problem(
+          `@${directive} on ${at}: it binds fields of ${root?.name ?? (directive === 'find' || directive === 'list' ? 'Query' : 'Mutation')} only`,
+        );
         continue;
       }
       const binding = readOperation(at, field, directive);
@@ -203,7 +240,11 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     }
   }
 
-  function readOperation(at: string, field: GraphQLField<unknown, unknown>, directive: (typeof operationDirectives)[number]): FieldBinding | undefined {
+  function readOperation(
+    at: string,
+    field: GraphQLField<unknown, unknown>,
+    directive: (typeof operationDirectives)[number],
+  ): FieldBinding | undefined {
     const named = getNamedType(field.type);
     if (directive === 'list') {
       const model = readConnection(at, named);
@@ -211,17 +252,23 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     }
     const model = modelOf(named, at);
     if (!model) return undefined;
-    if (directive === 'find') return { kind: 'find', model, keys: readKeyArgs(at, field.args, model), nullable: !isNonNullType(field.type) };
+    if (directive === 'find')
+      return { kind: 'find', model, keys: readKeyArgs(at, field.args, model), nullable: !isNonNullType(field.type) };
     if (directive === 'delete') return { kind: 'delete', model, keys: readKeyArgs(at, field.args, model) };
     const inputArgs = field.args.filter((a) => isInputObjectType(getNamedType(a.type)));
-    if (inputArgs.length !== 1) return void problem(`${at} (@${directive}) needs exactly one input-object argument with the fields to write`);
+    if (inputArgs.length !== 1)
+      return void problem(`${at} (@${directive}) needs exactly one input-object argument with the fields to write`);
     const inputArg = inputArgs[0]!;
     const input = inputs.readMutationInput(getNamedType(inputArg.type) as never, model, directive);
     if (directive === 'create') {
       if (field.args.length > 1) problem(`${at} (@create) takes only its input argument`);
       return { kind: 'create', model, inputArg: inputArg.name, input };
     }
-    const keys = readKeyArgs(at, field.args.filter((a) => a !== inputArg), model);
+    const keys = readKeyArgs(
+      at,
+      field.args.filter((a) => a !== inputArg),
+      model,
+    );
     return { kind: 'update', model, keys, inputArg: inputArg.name, input };
   }
 

@@ -12,7 +12,14 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
-import { columnsOf, findField, findModel, type DataModel, type Model, type ModelField } from '../sources/prisma/datamodel.ts';
+import {
+  columnsOf,
+  findField,
+  findModel,
+  type DataModel,
+  type Model,
+  type ModelField,
+} from '../sources/prisma/datamodel.ts';
 import type { InputSpec, OrderSpec, WhereField, WhereSpec } from './plan.ts';
 import { checkScalarType } from './scalarCompat.ts';
 
@@ -26,7 +33,19 @@ const filtersFor: Record<string, string[]> = {
   Boolean: ['BooleanFilter'],
   DateTime: ['DateTimeFilter'],
 };
-const operators = new Set(['equals', 'not', 'in', 'notIn', 'lt', 'lte', 'gt', 'gte', 'contains', 'startsWith', 'endsWith']);
+const operators = new Set([
+  'equals',
+  'not',
+  'in',
+  'notIn',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'contains',
+  'startsWith',
+  'endsWith',
+]);
 const quantifiers = new Set(['some', 'every', 'none']);
 
 export interface FilterInputs {
@@ -99,7 +118,10 @@ export function createFilterInputs(schema: GraphQLSchema, dm: DataModel) {
   function readWhereField(input: GraphQLInputObjectType, field: ModelField, at: string): WhereField | undefined {
     if (field.kind !== 'object') {
       if (!filterFitsColumn(input, field)) {
-        const allowed = field.kind === 'enum' ? `an input of operators over ${field.type}` : (filtersFor[field.type] ?? []).join(' or ');
+        const allowed =
+          field.kind === 'enum'
+            ? `an input of operators over ${field.type}`
+            : (filtersFor[field.type] ?? []).join(' or ');
         problem(`${at} filters a ${field.type} column, so it must be ${allowed}; found ${input.name}`);
       }
       return { kind: 'column', field };
@@ -119,7 +141,9 @@ export function createFilterInputs(schema: GraphQLSchema, dm: DataModel) {
       qs.set(q.name, q.name as 'some' | 'every' | 'none');
     }
     if (!targetName) {
-      problem(`${at} filters the to-many relation ${field.name}: use an input with some/every/none of a ${target.name} filter`);
+      problem(
+        `${at} filters the to-many relation ${field.name}: use an input with some/every/none of a ${target.name} filter`,
+      );
       return undefined;
     }
     return { kind: 'toMany', relation: field.name, target: targetName, quantifiers: qs };
@@ -136,7 +160,9 @@ export function createFilterInputs(schema: GraphQLSchema, dm: DataModel) {
       const field = findField(model, name);
       if (!field || field.kind === 'object') {
         problem(
-          `${at} orders by "${name}", which is not a column of model ${model.name}; columns: ${columnsOf(model).map((c) => c.name).join(', ')}`,
+          `${at} orders by "${name}", which is not a column of model ${model.name}; columns: ${columnsOf(model)
+            .map((c) => c.name)
+            .join(', ')}`,
         );
         continue;
       }
@@ -155,7 +181,9 @@ export function createFilterInputs(schema: GraphQLSchema, dm: DataModel) {
       const field = findField(model, name);
       if (!field || field.kind === 'object') {
         problem(
-          `${at} writes "${name}", which is not a column of model ${model.name}; columns: ${columnsOf(model).map((c) => c.name).join(', ')}`,
+          `${at} writes "${name}", which is not a column of model ${model.name}; columns: ${columnsOf(model)
+            .map((c) => c.name)
+            .join(', ')}`,
         );
         continue;
       }

@@ -14,7 +14,11 @@ const compatible: Record<string, string[]> = {
 };
 
 /** A message describing the mismatch, or undefined when the types fit. */
-export function checkScalarType(type: GraphQLType, field: ModelField, direction: 'output' | 'input'): string | undefined {
+export function checkScalarType(
+  type: GraphQLType,
+  field: ModelField,
+  direction: 'output' | 'input',
+): string | undefined {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner) !== field.isList) {
     return `column "${field.name}" is ${field.isList ? 'a list' : 'not a list'}, found ${String(type)}`;

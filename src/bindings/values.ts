@@ -14,7 +14,10 @@ export function toColumnValue(field: ModelField, value: unknown, at: string): un
   if (value === null || value === undefined) return value;
   if (Array.isArray(value)) return value.map((v) => toColumnValue(field, v, at));
   if ((field.type === 'Int' || field.type === 'BigInt') && typeof value === 'string') {
-    if (!integer.test(value)) throw badUserInput(`${at}: "${value}" is not a valid ID`, { argument: at });
+    // An Int column is 32-bit: a longer number is no ID of it, and Postgres
+    // would refuse it with an error the client could not read.
+    const fits = integer.test(value) && (field.type === 'BigInt' || Math.abs(Number(value)) < 2 ** 31);
+    if (!fits) throw badUserInput(`${at}: "${value}" is not a valid ID`, { argument: at });
     return field.type === 'BigInt' ? BigInt(value) : Number(value);
   }
   return value;

@@ -2,12 +2,35 @@
 // the spec readBindings() checked at startup. Only fields named in the spec are
 // read, so a client can never reach a column the schema does not expose.
 import type { Where } from '../sources/prisma/batch.ts';
+import type { ModelField } from '../sources/prisma/datamodel.ts';
 import type { BindingPlan } from './plan.ts';
 import { toColumnValue } from './values.ts';
 
 type Input = Record<string, unknown>;
 
-export function toPrismaWhere(plan: BindingPlan, inputType: string, input: Input | null | undefined): Where | undefined {
+// One column's operators. A null operand means "unset", except for equals/not,
+// where it asks for (no) nulls; a required column holds none, and Prisma
+// refuses `equals: null` on it, so that is written as a filter matching nothing.
+function columnFilter(field: ModelField, ops: Input, at: string): Where {
+  const filter: Where = {};
+  let matchesNothing = false;
+  for (const [op, v] of Object.entries(ops)) {
+    if (v === undefined) continue;
+    if (v === null) {
+      if (op === 'equals' && field.isRequired) matchesNothing = true;
+      else if (op === 'equals' || (op === 'not' && !field.isRequired)) filter[op] = null;
+      continue;
+    }
+    filter[op] = toColumnValue(field, v, `${at}.${op}`);
+  }
+  return matchesNothing ? { in: [] } : filter;
+}
+
+export function toPrismaWhere(
+  plan: BindingPlan,
+  inputType: string,
+  input: Input | null | undefined,
+): Where | undefined {
   if (!input) return undefined;
   const spec = plan.where.get(inputType)!;
   const where: Where = {};
@@ -24,15 +47,17 @@ export function toPrismaWhere(plan: BindingPlan, inputType: string, input: Input
         break;
       case 'column':
         if (value === null) break;
-        where[field.field.name] = Object.fromEntries(
-          Object.entries(value as Input)
-            .filter(([, v]) => v !== undefined)
-            .map(([op, v]) => [op, toColumnValue(field.field, v, `${inputType}.${name}.${op}`)]),
-        );
+        where[field.field.name] = columnFilter(field.field, value as Input, `${inputType}.${name}`);
         break;
-      case 'toOne':
-        where[field.relation] = value === null ? null : { is: toPrismaWhere(plan, field.target, value as Input) ?? {} };
+      case 'toOne': {
+        // null asks for rows without a related row; a required relation has none.
+        const required = spec.model.fields.find((f) => f.name === field.relation)?.isRequired ?? false;
+        if (value === null && required) where[field.relation] = { is: { OR: [] } };
+        else
+          where[field.relation] =
+            value === null ? { is: null } : { is: toPrismaWhere(plan, field.target, value as Input) ?? {} };
         break;
+      }
       case 'toMany':
         if (value === null) break;
         where[field.relation] = Object.fromEntries(

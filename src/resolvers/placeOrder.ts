@@ -12,14 +12,19 @@ const maxLines = 100;
 
 export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = async (_parent, { input }, ctx) => {
   const customerId = toColumnValue(idColumn, input.customerId, 'PlaceOrderInput.customerId') as number;
-  if (input.lines.length === 0) throw badUserInput('An order needs at least one line', { field: 'PlaceOrderInput.lines' });
-  if (input.lines.length > maxLines) throw badUserInput(`An order has at most ${maxLines} lines`, { field: 'PlaceOrderInput.lines' });
+  if (input.lines.length === 0)
+    throw badUserInput('An order needs at least one line', { field: 'PlaceOrderInput.lines' });
+  if (input.lines.length > maxLines)
+    throw badUserInput(`An order has at most ${maxLines} lines`, { field: 'PlaceOrderInput.lines' });
   const quantities = new Map<number, number>();
   for (const [i, line] of input.lines.entries()) {
     const bookId = toColumnValue(idColumn, line.bookId, `PlaceOrderInput.lines[${i}].bookId`) as number;
     if (line.quantity < 1 || line.quantity > 1000)
-      throw badUserInput(`PlaceOrderInput.lines[${i}].quantity must be between 1 and 1000`, { field: `lines[${i}].quantity` });
-    if (quantities.has(bookId)) throw badUserInput(`Book ${bookId} appears in more than one line`, { field: `lines[${i}].bookId` });
+      throw badUserInput(`PlaceOrderInput.lines[${i}].quantity must be between 1 and 1000`, {
+        field: `lines[${i}].quantity`,
+      });
+    if (quantities.has(bookId))
+      throw badUserInput(`Book ${bookId} appears in more than one line`, { field: `lines[${i}].bookId` });
     quantities.set(bookId, line.quantity);
   }
 
@@ -32,15 +37,23 @@ export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = async (_
       const price = new Map(books.map((b) => [b.id, b.priceCents]));
       const missing = bookIds.find((id) => !price.has(id));
       if (missing !== undefined) throw notFound(`Book ${missing} not found`);
-      for (const [bookId, quantity] of quantities) {
+      // Rows are locked in id order, so two orders naming the same books in
+      // different orders cannot deadlock each other.
+      for (const [bookId, quantity] of [...quantities].sort(([a], [b]) => a - b)) {
         const { count } = await tx.book.updateMany({
           where: { id: bookId, stockQuantity: { gte: quantity } },
           data: { stockQuantity: { decrement: quantity } },
         });
         if (count === 0)
-          throw new GatewayError(ErrorCode.OUT_OF_STOCK, `Not enough copies of book ${bookId} in stock`, { bookId: String(bookId) });
+          throw new GatewayError(ErrorCode.OUT_OF_STOCK, `Not enough copies of book ${bookId} in stock`, {
+            bookId: String(bookId),
+          });
       }
-      const lines = [...quantities].map(([bookId, quantity]) => ({ bookId, quantity, unitPriceCents: price.get(bookId)! }));
+      const lines = [...quantities].map(([bookId, quantity]) => ({
+        bookId,
+        quantity,
+        unitPriceCents: price.get(bookId)!,
+      }));
       return tx.order.create({
         data: {
           customerId,

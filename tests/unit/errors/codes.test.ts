@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, httpStatusOf } from '../../../src/errors/codes.ts';
 
-const rows = [...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map(
+const rows = [...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\|/gm)].map(
   ([, code, status]) => [code, Number(status)] as const,
 );
 
