@@ -32,7 +32,7 @@ function resolverFor(
       };
     case 'list':
       return async (_parent, args, ctx) => {
-        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.limits);
+        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists);
         const model = binding.model.name;
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
           findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1 }),
@@ -53,8 +53,8 @@ function resolverFor(
       };
     case 'toMany':
       return async (parent, args, ctx) => {
-        const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.limits.maxPageSize } : args;
-        const page = planPage(plan, binding.target, binding.args, pageArgs as PageArgs, ctx.limits);
+        const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
+        const page = planPage(plan, binding.target, binding.args, pageArgs as PageArgs, ctx.lists);
         const { target, foreignKey } = binding;
         const key = parent[binding.parentKey];
         const rows = await ctx.loaders

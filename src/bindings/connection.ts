@@ -7,7 +7,7 @@ import type { OrderBy, Row, Where } from '../sources/prisma/batch.ts';
 import type { Model } from '../sources/prisma/datamodel.ts';
 import { decodeCursor, encodeCursor, seekWhere, toPrismaOrderBy, type OrderItem } from './cursor.ts';
 import type { BindingPlan, ListArgs } from './plan.ts';
-import { toPrismaWhere } from './where.ts';
+import { toPrismaWhere, type Provider } from './where.ts';
 
 export interface PageArgs {
   first?: number | null;
@@ -18,7 +18,8 @@ export interface PageArgs {
   orderBy?: Record<string, unknown>[] | null;
 }
 
-export interface PageLimits {
+export interface ListOptions {
+  provider: Provider;
   defaultPageSize: number;
   maxPageSize: number;
 }
@@ -63,7 +64,7 @@ function orderItems(plan: BindingPlan, model: Model, spec: ListArgs, orderBy: Pa
   return items;
 }
 
-function checkSize(name: string, value: number | null | undefined, limits: PageLimits): void {
+function checkSize(name: string, value: number | null | undefined, limits: ListOptions): void {
   if (value === null || value === undefined) return;
   if (value < 0 || value > limits.maxPageSize)
     throw badUserInput(`"${name}" must be between 0 and ${limits.maxPageSize}, got ${value}`, {
@@ -77,7 +78,7 @@ export function planPage(
   model: Model,
   spec: ListArgs,
   args: PageArgs,
-  limits: PageLimits,
+  limits: ListOptions,
 ): PagePlan {
   if (args.first != null && args.last != null)
     throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
@@ -85,7 +86,7 @@ export function planPage(
   checkSize('last', args.last, limits);
   const items = orderItems(plan, model, spec, args.orderBy);
   const backward = args.last != null;
-  const filter = spec.where ? toPrismaWhere(plan, spec.where, args.where) : undefined;
+  const filter = spec.where ? toPrismaWhere(plan, spec.where, args.where, limits.provider) : undefined;
   const bounds: Where[] = [];
   if (args.after != null) bounds.push(seekWhere(items, decodeCursor(items, args.after, 'after'), false));
   if (args.before != null) bounds.push(seekWhere(items, decodeCursor(items, args.before, 'before'), true));

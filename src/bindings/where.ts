@@ -8,10 +8,20 @@ import { toColumnValue } from './values.ts';
 
 type Input = Record<string, unknown>;
 
+export type Provider = 'sqlite' | 'postgres';
+
+// The pattern operators match text literally and ignore case, on both
+// providers: the value's LIKE wildcards are escaped with a backslash (on
+// SQLite the driver adapter adds the `ESCAPE '\'` clause Prisma omits, see
+// sources/prisma/likeEscape.ts), and Postgres is asked for ILIKE, which is what
+// SQLite's LIKE already does for ASCII letters.
+const patternOps = new Set(['contains', 'startsWith', 'endsWith']);
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
 // One column's operators. A null operand means "unset", except for equals/not,
 // where it asks for (no) nulls; a required column holds none, and Prisma
 // refuses `equals: null` on it, so that is written as a filter matching nothing.
-function columnFilter(field: ModelField, ops: Input, at: string): Where {
+function columnFilter(field: ModelField, ops: Input, at: string, provider: Provider): Where {
   const filter: Where = {};
   let matchesNothing = false;
   for (const [op, v] of Object.entries(ops)) {
@@ -21,7 +31,10 @@ function columnFilter(field: ModelField, ops: Input, at: string): Where {
       else if (op === 'equals' || (op === 'not' && !field.isRequired)) filter[op] = null;
       continue;
     }
-    filter[op] = toColumnValue(field, v, `${at}.${op}`);
+    if (patternOps.has(op) && typeof v === 'string') {
+      filter[op] = escapeLike(v);
+      if (provider === 'postgres') filter.mode = 'insensitive';
+    } else filter[op] = toColumnValue(field, v, `${at}.${op}`);
   }
   return matchesNothing ? { in: [] } : filter;
 }
@@ -30,6 +43,7 @@ export function toPrismaWhere(
   plan: BindingPlan,
   inputType: string,
   input: Input | null | undefined,
+  provider: Provider,
 ): Where | undefined {
   if (!input) return undefined;
   const spec = plan.where.get(inputType)!;
@@ -42,12 +56,12 @@ export function toPrismaWhere(
         if (value === null) break;
         where[field.op] =
           field.op === 'NOT'
-            ? toPrismaWhere(plan, inputType, value as Input)
-            : (value as Input[]).map((v) => toPrismaWhere(plan, inputType, v) ?? {});
+            ? toPrismaWhere(plan, inputType, value as Input, provider)
+            : (value as Input[]).map((v) => toPrismaWhere(plan, inputType, v, provider) ?? {});
         break;
       case 'column':
         if (value === null) break;
-        where[field.field.name] = columnFilter(field.field, value as Input, `${inputType}.${name}`);
+        where[field.field.name] = columnFilter(field.field, value as Input, `${inputType}.${name}`, provider);
         break;
       case 'toOne': {
         // null asks for rows without a related row; a required relation has none.
@@ -55,7 +69,7 @@ export function toPrismaWhere(
         if (value === null && required) where[field.relation] = { is: { OR: [] } };
         else
           where[field.relation] =
-            value === null ? { is: null } : { is: toPrismaWhere(plan, field.target, value as Input) ?? {} };
+            value === null ? { is: null } : { is: toPrismaWhere(plan, field.target, value as Input, provider) ?? {} };
         break;
       }
       case 'toMany':
@@ -63,7 +77,7 @@ export function toPrismaWhere(
         where[field.relation] = Object.fromEntries(
           Object.entries(value as Input)
             .filter(([, v]) => v !== undefined && v !== null)
-            .map(([q, v]) => [q, toPrismaWhere(plan, field.target, v as Input) ?? {}]),
+            .map(([q, v]) => [q, toPrismaWhere(plan, field.target, v as Input, provider) ?? {}]),
         );
         break;
     }

@@ -1,5 +1,6 @@
 // What every resolver receives. Built once per request by the HTTP layer.
 import type { Logger } from 'pino';
+import type { ListOptions } from '../bindings/connection.ts';
 import type { Loaders } from '../loaders/createLoaders.ts';
 import type { Db } from '../sources/prisma/client.ts';
 import type { SourceLog } from '../sources/sourceLog.ts';
@@ -8,6 +9,7 @@ export interface GatewayContext {
   db: Db;
   loaders: Loaders;
   log: SourceLog;
-  limits: { defaultPageSize: number; maxPageSize: number };
+  /** Page sizes, and the provider whose filter semantics apply. */
+  lists: ListOptions;
   logger: Logger;
 }

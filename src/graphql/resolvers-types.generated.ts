@@ -537,6 +537,11 @@ export type SortOrder =
   | 'ASC'
   | 'DESC';
 
+/**
+ * Text filters. `contains`, `startsWith` and `endsWith` ignore case and match their
+ * value literally (`%` and `_` are plain characters) on every provider; on SQLite,
+ * case folding covers ASCII letters only. The other operators compare exactly.
+ */
 export type StringFilter = {
   contains?: InputMaybe<Scalars['String']['input']>;
   endsWith?: InputMaybe<Scalars['String']['input']>;

@@ -80,14 +80,14 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
   });
   await apollo.start();
 
-  const limits = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
+  const lists = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize, provider: config.provider };
   app.route({
     url: graphqlPath,
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => {
         const log = new SourceLog();
-        return { db, log, loaders: createLoaders(db, log), limits, logger: request.log as Logger };
+        return { db, log, loaders: createLoaders(db, log), lists, logger: request.log as Logger };
       },
     }),
   });

@@ -161,14 +161,27 @@ describe.each(await testProviders())('filters on %s', (provider) => {
     expect(await database.db.book.count()).toBe(125);
   });
 
-  // KNOWN BUG: Prisma sends contains/startsWith/endsWith as LIKE without
-  // escaping, so % and _ from a client act as wildcards (`%` matches every
-  // row). The fix needs the sources layer (Postgres: escape with \; SQLite:
-  // LIKE has no escape character unless the SQL says ESCAPE). Remove
-  // `.fails` when it is fixed.
-  it.fails('treats LIKE wildcards in a string filter as plain text', async () => {
+  // Pattern operators escape LIKE wildcards (and SQLite gets an ESCAPE clause
+  // from the adapter), so % and _ from a client are plain text.
+  it('treats LIKE wildcards in a string filter as plain text', async () => {
     for (const text of ['%', '_', '%Winter%', 'The_River'])
       expect(await listIds('books', 'BookWhere', { title: { contains: text } })).toEqual([]);
+  });
+
+  it('matches %, _ and \\ literally and ignores case in contains, startsWith and endsWith', async () => {
+    const book = await database.db.book.create({
+      data: { isbn: '9780000000099', title: '50% Off_Sale\\Path', priceCents: 1, authorId: 1 },
+    });
+    try {
+      const only = [String(book.id)];
+      expect(await listIds('books', 'BookWhere', { title: { contains: '50%' } })).toEqual(only);
+      expect(await listIds('books', 'BookWhere', { title: { contains: 'off_sale' } })).toEqual(only);
+      expect(await listIds('books', 'BookWhere', { title: { endsWith: '\\path' } })).toEqual(only);
+      expect(await listIds('books', 'BookWhere', { title: { startsWith: '50% OFF' } })).toEqual(only);
+      expect(await listIds('books', 'BookWhere', { title: { startsWith: '5_%' } })).toEqual([]);
+    } finally {
+      await database.db.book.delete({ where: { id: book.id } });
+    }
   });
 
   it('pages nested connections per parent with where, orderBy, first and after, in one statement per level', async () => {

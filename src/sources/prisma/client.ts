@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/client.ts';
 import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
 import { countingAdapter, type StatementListener } from './countingAdapter.ts';
+import { addLikeEscape } from './likeEscape.ts';
 
 export type Db = SqliteClient;
 
@@ -28,10 +29,13 @@ export function createDb({ url, poolSize = 10, onStatement }: DbOptions): Db {
     const file = sqliteFilePath(url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     // A busy timeout lets concurrent writers wait for the lock instead of failing at once.
-    const adapter = countingAdapter(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }), onStatement);
+    const adapter = countingAdapter(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }), {
+      onStatement,
+      rewrite: addLikeEscape,
+    });
     return new SqliteClient({ adapter });
   }
-  const adapter = countingAdapter(new PrismaPg({ connectionString: url, max: poolSize }), onStatement);
+  const adapter = countingAdapter(new PrismaPg({ connectionString: url, max: poolSize }), { onStatement });
   return new PostgresClient({ adapter }) as unknown as Db;
 }
 
