@@ -4,6 +4,7 @@
 // then exit 0; past the grace period the process exits 1.
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { BindingError } from './bindings/plan.ts';
 import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
 import { createServer } from './http/server.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -58,11 +59,18 @@ async function start(config: Config) {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+let config: Config | undefined;
 try {
-  await start(loadConfig());
+  config = loadConfig();
+  await start(config);
 } catch (error) {
   // Startup errors (config, bindings, migrations) are for a person to read.
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof BindingError
+      ? `${config?.schemaPath}: ${error.message}`
+      : error instanceof ConfigError || error instanceof Error
+        ? error.message
+        : String(error);
   console.error(`Switchyard did not start: ${message}`);
   process.exit(1);
 }

@@ -68,6 +68,6 @@ export interface BindingPlan {
 export class BindingError extends Error {
   override name = 'BindingError';
   constructor(readonly problems: string[]) {
-    super(`schema.graphql has ${problems.length} binding error(s):\n  - ${problems.join('\n  - ')}`);
+    super(`The schema has ${problems.length} binding error(s):\n  - ${problems.join('\n  - ')}`);
   }
 }

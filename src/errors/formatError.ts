@@ -4,7 +4,7 @@
 // also logged, so a user can quote it and an operator can find the cause.
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from './codes.ts';
 import { GatewayError } from './GatewayError.ts';
@@ -29,7 +29,14 @@ export function createFormatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const fromRequest = original === error && requestErrorCodes.has(extensions.code);
-    if (fromRequest) return { ...formatted, extensions };
+    if (fromRequest) {
+      // Apollo refuses a GET mutation with 405 but code BAD_REQUEST; the code
+      // should say what the status says.
+      const status = (error as GraphQLError).extensions?.http as { status?: number } | undefined;
+      if (status?.status === 405)
+        return { ...formatted, extensions: { ...extensions, code: ErrorCode.METHOD_NOT_ALLOWED } };
+      return { ...formatted, extensions };
+    }
 
     const errorId = randomUUID();
     logger.error({ err: original, errorId, path: formatted.path }, 'masked error');

@@ -74,7 +74,7 @@ describe('GraphQL over HTTP, with SWITCHYARD_DEBUG=1', () => {
 
     const res = await request(`${server.url}?query=${mutation}`, { headers: { 'apollo-require-preflight': 'true' } });
 
-    expectRefused(res, 405, 'BAD_REQUEST');
+    expectRefused(res, 405, 'METHOD_NOT_ALLOWED');
     expect(res.body.errors[0].message).toMatch(/mutation/);
     expect(authorsNamed('Via GET')).toEqual({ n: 0 });
   });

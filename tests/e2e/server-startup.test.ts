@@ -88,7 +88,8 @@ describe('refusing to start', () => {
 
     expect(code).toBe(1);
     expect(output).toContain('Switchyard did not start');
-    expect(output).toContain('Book.autor');
+    expect(output).toContain(`Switchyard did not start: ${schemaPath}: The schema has 1 binding error(s):`);
+    expect(output).toContain('Book.autor reads field "autor" of model Book, which does not exist; fields: id, isbn,');
     expect(output).not.toContain('Switchyard is serving');
   });
 });

@@ -230,7 +230,7 @@ describe('readBindings', () => {
     expect(error).toBeInstanceOf(BindingError);
     expect((error as BindingError).message).toBe(
       [
-        'schema.graphql has 3 binding error(s):',
+        'The schema has 3 binding error(s):',
         `  - Book.autor reads field "autor" of model Book, which does not exist; fields: ${bookFields} (mark computed fields @resolver)`,
         `  - BookWhere.titel names field "titel" of model Book, which does not exist; fields: ${bookFields}`,
         '  - Query.book(title:) must name a unique field of model Book; unique fields: id, isbn',
