@@ -422,6 +422,7 @@ export type Query = {
   customers: CustomerConnection;
   order?: Maybe<Order>;
   orders: OrderConnection;
+  reviews: ReviewConnection;
 };
 
 
@@ -483,6 +484,16 @@ export type QueryOrdersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<OrderOrder>>;
   where?: InputMaybe<OrderWhere>;
+};
+
+
+export type QueryReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReviewOrder>>;
+  where?: InputMaybe<ReviewWhere>;
 };
 
 /** A customer's opinion of a book. */
@@ -927,6 +938,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<QueryReviewsArgs>>;
 };
 
 export type ReviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {

@@ -1,0 +1,116 @@
+// Switchyard itself: the real server (src/main.ts) over the bench database,
+// in production mode, with the page cap raised for W5/W6.
+import { fileURLToPath } from 'node:url';
+import { params } from '../workloads.ts';
+import { graphqlData, graphqlPost, type SystemSpec, type WorkloadId } from './types.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const documents: Record<Exclude<WorkloadId, 'W7'>, [string, Record<string, unknown>]> = {
+  W1: ['query W1($id: ID!) { book(id: $id) { id isbn title pages priceCents } }', { id: String(params.W1.bookId) }],
+  W2: ['query W2($n: Int!) { books(first: $n) { nodes { id isbn title priceCents } } }', { n: params.W2.first }],
+  W3: [
+    'query W3($a: Int!, $b: Int!) { authors(first: $a) { nodes { id name books(first: $b) { nodes { id title } } } } }',
+    { a: params.W3.authors, b: params.W3.books },
+  ],
+  W4: [
+    'query W4($a: Int!, $b: Int!, $r: Int!) { authors(first: $a) { nodes { id books(first: $b) { nodes { id reviews(first: $r) { nodes { id rating } } } } } } }',
+    { a: params.W4.authors, b: params.W4.books, r: params.W4.reviews },
+  ],
+  W5: ['query W5($n: Int!) { books(first: $n) { nodes { id title author { id name } } } }', { n: params.W5.first }],
+  W6: ['query W6($n: Int!) { reviews(first: $n) { nodes { id rating body createdAt } } }', { n: params.W6.first }],
+};
+
+const num = (id: string) => Number(id);
+
+export const switchyard: SystemSpec = {
+  name: 'switchyard',
+  description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
+  providers: ['postgres', 'sqlite'],
+  launch: ({ port, databaseUrl }) => ({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'src/main.ts'],
+    cwd: root,
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      MIGRATE_ON_START: 'false',
+      SEED_ON_START: 'false',
+      MAX_PAGE_SIZE: '1000',
+      LOG_LEVEL: 'warn',
+      SWITCHYARD_DEBUG: '1',
+    },
+  }),
+  readyPath: '/readyz',
+  requests(workload) {
+    if (workload === 'W7') {
+      const p = params.W7;
+      return [
+        graphqlPost(
+          '/graphql',
+          'mutation W7a($input: CreateReviewInput!) { createReview(input: $input) { book { id } rating body } }',
+          { input: { bookId: String(p.bookId), rating: p.rating, body: p.body } },
+        ),
+        graphqlPost(
+          '/graphql',
+          'mutation W7b($id: ID!, $s: Int!) { updateBook(id: $id, input: { stockQuantity: $s }) { id stockQuantity } }',
+          {
+            id: String(p.bookId),
+            s: p.stockQuantity,
+          },
+        ),
+      ];
+    }
+    const [query, variables] = documents[workload];
+    return [graphqlPost('/graphql', query, variables)];
+  },
+  canonical(workload, body) {
+    const data = graphqlData(body);
+    switch (workload) {
+      case 'W1': {
+        const b = data.book;
+        return { id: num(b.id), isbn: b.isbn, title: b.title, pages: b.pages, priceCents: b.priceCents };
+      }
+      case 'W2':
+        return data.books.nodes.map((b: any) => ({
+          id: num(b.id),
+          isbn: b.isbn,
+          title: b.title,
+          priceCents: b.priceCents,
+        }));
+      case 'W3':
+        return data.authors.nodes.map((a: any) => ({
+          id: num(a.id),
+          name: a.name,
+          books: a.books.nodes.map((b: any) => ({ id: num(b.id), title: b.title })),
+        }));
+      case 'W4':
+        return data.authors.nodes.map((a: any) => ({
+          id: num(a.id),
+          books: a.books.nodes.map((b: any) => ({
+            id: num(b.id),
+            reviews: b.reviews.nodes.map((r: any) => ({ id: num(r.id), rating: r.rating })),
+          })),
+        }));
+      case 'W5':
+        return data.books.nodes.map((b: any) => ({
+          id: num(b.id),
+          title: b.title,
+          author: { id: num(b.author.id), name: b.author.name },
+        }));
+      case 'W6':
+        return data.reviews.nodes.map((r: any) => ({
+          id: num(r.id),
+          rating: r.rating,
+          body: r.body,
+          createdAt: r.createdAt,
+        }));
+      case 'W7':
+        return data.createReview
+          ? { bookId: num(data.createReview.book.id), rating: data.createReview.rating, body: data.createReview.body }
+          : { id: num(data.updateBook.id), stockQuantity: data.updateBook.stockQuantity };
+    }
+  },
+};
