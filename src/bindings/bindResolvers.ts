@@ -1,7 +1,7 @@
 // bindResolvers(): turns a checked BindingPlan into resolvers. Every relation
 // hop goes through the request's loaders, so a level of the query costs one
 // statement however many parents it has.
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { IResolvers } from '@graphql-tools/utils';
 import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
@@ -9,8 +9,9 @@ import { countRows, findPage, type Row } from '../sources/prisma/batch.ts';
 import { planPage, toConnection, type PageArgs } from './connection.ts';
 import { keyWhere, mutationResolver } from './mutations.ts';
 import type { BindingPlan, FieldBinding } from './plan.ts';
+import { selectedColumns, withColumns } from './selectColumns.ts';
 
-type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext) => unknown;
+type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
 
 function resolverFor(
   schema: GraphQLSchema,
@@ -24,42 +25,45 @@ function resolverFor(
     case 'column':
       return (parent) => parent[binding.column];
     case 'find':
-      return async (_parent, args, ctx) => {
+      return async (_parent, args, ctx, info) => {
         const [[field, value]] = Object.entries(keyWhere(at, binding.keys, args)) as [[string, unknown]];
-        const row = await ctx.loaders.row(binding.model.name, field).load(value);
+        const columns = withColumns(selectedColumns(plan, info, binding.model), field);
+        const row = await ctx.loaders.row(binding.model.name, field, columns).load(value);
         if (!row && !binding.nullable) throw notFound(`${binding.model.name} with ${field} ${String(value)} not found`);
         return row;
       };
     case 'list':
-      return async (_parent, args, ctx) => {
+      return async (_parent, args, ctx, info) => {
         const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists);
         const model = binding.model.name;
+        const columns = withColumns(selectedColumns(plan, info, binding.model), ...page.columns);
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
-          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1 }),
+          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1, columns }),
         );
         return toConnection(page, rows, () =>
           ctx.log.record({ source: 'db', model, operation: 'count' }, () => countRows(ctx.db, model, page.filter)),
         );
       };
     case 'toOne':
-      return async (parent, _args, ctx) => {
+      return async (parent, _args, ctx, info) => {
         const key = parent[binding.parentKey];
         if (key === null || key === undefined) return null;
-        const row = await ctx.loaders.row(binding.target.name, binding.targetKey).load(key);
+        const columns = withColumns(selectedColumns(plan, info, binding.target), binding.targetKey);
+        const row = await ctx.loaders.row(binding.target.name, binding.targetKey, columns).load(key);
         // A required relation with no row means the database broke its own constraint.
         if (!row && !binding.nullable)
           throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
         return row;
       };
     case 'toMany':
-      return async (parent, args, ctx) => {
+      return async (parent, args, ctx, info) => {
         const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
         const page = planPage(plan, binding.target, binding.args, pageArgs as PageArgs, ctx.lists);
         const { target, foreignKey } = binding;
         const key = parent[binding.parentKey];
-        const rows = await ctx.loaders
-          .children(target.name, foreignKey, { where: page.where, orderBy: page.orderBy, signature: page.signature })
-          .load(key);
+        const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
+        const query = { where: page.where, orderBy: page.orderBy, signature: page.signature, columns };
+        const rows = await ctx.loaders.children(target.name, foreignKey, query).load(key);
         const connection = toConnection(page, rows, () =>
           ctx.loaders
             .childCount(target.name, foreignKey, { where: page.filter, signature: JSON.stringify(page.filter ?? null) })

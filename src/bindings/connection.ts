@@ -36,12 +36,20 @@ export interface PagePlan {
   args: PageArgs;
   /** Identifies filter + ordering + bounds, for sharing batches between parents. */
   signature: string;
+  /** Columns the ordering (and so every cursor) reads. */
+  columns: string[];
 }
 
 export interface Connection {
-  edges: { cursor: string; node: Row }[];
+  /** Cursors are encoded only when a client selects edges or pageInfo cursors. */
+  edges: () => { cursor: string; node: Row }[];
   nodes: Row[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: () => string | null;
+    endCursor: () => string | null;
+  };
   /** Resolved only when the client selects it: graphql-js calls function properties. */
   totalCount: () => Promise<number>;
 }
@@ -94,7 +102,17 @@ export function planPage(
   const where = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { AND: parts };
   const limit = args.first ?? args.last ?? limits.defaultPageSize;
   const orderBy = toPrismaOrderBy(items, backward);
-  return { filter, where, orderBy, limit, backward, items, args, signature: JSON.stringify([where, orderBy]) };
+  return {
+    filter,
+    where,
+    orderBy,
+    limit,
+    backward,
+    items,
+    args,
+    signature: JSON.stringify([where, orderBy]),
+    columns: items.map((i) => i.field.name),
+  };
 }
 
 /** Cuts `rows` (fetched with at least limit + 1 rows when more exist) into a page. */
@@ -102,17 +120,17 @@ export function toConnection(page: PagePlan, rows: Row[], totalCount: () => Prom
   const hasMore = rows.length > page.limit;
   const nodes = rows.slice(0, page.limit);
   if (page.backward) nodes.reverse();
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(page.items, node), node }));
+  const cursor = (node: Row | undefined) => (node ? encodeCursor(page.items, node) : null);
   return {
-    edges,
+    edges: () => nodes.map((node) => ({ cursor: encodeCursor(page.items, node), node })),
     nodes,
     pageInfo: {
       // Relay lets these be false when the cheap answer is unknown; a cursor
       // from the other direction means rows exist on that side.
       hasNextPage: page.backward ? page.args.before != null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.args.after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: () => cursor(nodes[0]),
+      endCursor: () => cursor(nodes.at(-1)),
     },
     totalCount,
   };

@@ -2,7 +2,10 @@
 // queries), health routes, the offline IDE, and one plugin per concern.
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -73,6 +76,8 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
     logger,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // Cache hints are unused; the plugin would wrap every field resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDebugSources({ enabled: config.debugSources }),
       ApolloServerPluginRequestLog(),
       config.ide ? ApolloServerPluginOfflineIde({ graphqlPath }) : ApolloServerPluginLandingPageDisabled(),

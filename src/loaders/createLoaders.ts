@@ -6,7 +6,7 @@
 // kind is batched into one statement, whatever the number of parents.
 import DataLoader from 'dataloader';
 import type { Db } from '../sources/prisma/client.ts';
-import { countByKeys, findByKeys, type OrderBy, type Row, type Where } from '../sources/prisma/batch.ts';
+import { countByKeys, findByKeys, type Columns, type OrderBy, type Row, type Where } from '../sources/prisma/batch.ts';
 import type { SourceLog } from '../sources/sourceLog.ts';
 import { groupByKeys, orderByKeys } from './orderByKeys.ts';
 
@@ -15,15 +15,21 @@ export interface ChildQuery {
   orderBy: OrderBy;
   /** Identifies where/orderBy: loaders with the same signature share a batch. */
   signature: string;
+  /** Columns to read; must include the foreign key. */
+  columns?: Columns;
 }
 
 export interface Loaders {
   /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
-  row(model: string, field: string): DataLoader<unknown, Row | null>;
+  row(model: string, field: string, columns?: Columns): DataLoader<unknown, Row | null>;
   /** Every matching row per foreign-key value, in query order: to-many relations. */
   children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
   /** Number of matching rows per foreign-key value: `totalCount` of relations. */
-  childCount(model: string, foreignKey: string, query: Omit<ChildQuery, 'orderBy'>): DataLoader<unknown, number>;
+  childCount(
+    model: string,
+    foreignKey: string,
+    query: Omit<ChildQuery, 'orderBy' | 'columns'>,
+  ): DataLoader<unknown, number>;
 }
 
 // Keys are primitives after coercion; dates are compared by instant.
@@ -43,16 +49,16 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
   }
 
   return {
-    row: (model, field) =>
-      memo(`row:${model}.${field}`, async (keys) => {
+    row: (model, field, columns) =>
+      memo(`row:${model}.${field}:${columns?.join(',') ?? '*'}`, async (keys) => {
         const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-          findByKeys(db, model, field, keys),
+          findByKeys(db, model, field, keys, { columns }),
         );
         return orderByKeys(keys, rows, (r) => r[field]);
       }),
 
     children: (model, foreignKey, query) =>
-      memo(`children:${model}.${foreignKey}:${query.signature}`, async (keys) => {
+      memo(`children:${model}.${foreignKey}:${query.signature}:${query.columns?.join(',') ?? '*'}`, async (keys) => {
         const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
           findByKeys(db, model, foreignKey, keys, query),
         );

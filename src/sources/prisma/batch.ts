@@ -6,10 +6,18 @@ import { delegateName } from './datamodel.ts';
 export type Where = Record<string, unknown>;
 export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
 export type Row = Record<string, unknown>;
+/** Column names to read; undefined reads every column. */
+export type Columns = readonly string[] | undefined;
+type Select = Record<string, true>;
+
+// Prisma's `select` for the columns, or nothing (all columns).
+function select(columns: Columns): { select?: Select } {
+  return columns ? { select: Object.fromEntries(columns.map((c) => [c, true])) } : {};
+}
 
 // The subset of a Prisma model delegate that the gateway calls generically.
 export interface ModelDelegate {
-  findMany(args: { where?: Where; orderBy?: OrderBy; take?: number }): Promise<Row[]>;
+  findMany(args: { where?: Where; orderBy?: OrderBy; take?: number; select?: Select }): Promise<Row[]>;
   count(args: { where?: Where }): Promise<number>;
   groupBy(args: { by: string[]; where?: Where; _count: { _all: true } }): Promise<Row[]>;
   create(args: { data: Row }): Promise<Row>;
@@ -27,12 +35,13 @@ export function findByKeys(
   model: string,
   field: string,
   keys: readonly unknown[],
-  extra?: { where?: Where; orderBy?: OrderBy },
+  extra?: { where?: Where; orderBy?: OrderBy; columns?: Columns },
 ): Promise<Row[]> {
   const byKey: Where = { [field]: { in: [...keys] } };
   return delegate(db, model).findMany({
     where: extra?.where ? { AND: [byKey, extra.where] } : byKey,
     ...(extra?.orderBy ? { orderBy: extra.orderBy } : {}),
+    ...select(extra?.columns),
   });
 }
 
@@ -54,8 +63,12 @@ export async function countByKeys(
 }
 
 /** One page of rows for a root list. */
-export function findPage(db: Db, model: string, args: { where?: Where; orderBy: OrderBy; take: number }) {
-  return delegate(db, model).findMany(args);
+export function findPage(
+  db: Db,
+  model: string,
+  { columns, ...args }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns },
+) {
+  return delegate(db, model).findMany({ ...args, ...select(columns) });
 }
 
 export function countRows(db: Db, model: string, where?: Where): Promise<number> {

@@ -1,0 +1,79 @@
+// Which columns a query needs from a model: the ones its selection reads, the
+// keys its relation fields follow, and the id. Reading only those keeps both
+// the database and Prisma's row mapping (the larger cost) proportional to what
+// a client asked for. A field with a hand-written resolver may read anything,
+// so its presence selects every column.
+import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+// graphql-js's own field collection (fragments, @skip/@include), as execution does it.
+import { collectSubfields } from 'graphql/execution/collectFields.js';
+import type { Model } from '../sources/prisma/datamodel.ts';
+import type { BindingPlan } from './plan.ts';
+
+/** Column names, sorted; undefined means every column. */
+export type Columns = string[] | undefined;
+
+// graphql-js hands every item of a list the same fieldNodes array, and the
+// variables object lives for one request: together they key the result.
+const cache = new WeakMap<readonly FieldNode[], WeakMap<object, Columns>>();
+
+function subFields(info: GraphQLResolveInfo, type: GraphQLObjectType, nodes: FieldNode[]): Map<string, FieldNode[]> {
+  const byName = new Map<string, FieldNode[]>();
+  const fields = collectSubfields(info.schema, info.fragments, info.variableValues, type, nodes);
+  for (const fieldNodes of fields.values()) {
+    const name = fieldNodes[0]!.name.value;
+    byName.set(name, [...(byName.get(name) ?? []), ...fieldNodes]);
+  }
+  return byName;
+}
+
+function columnsOfType(
+  plan: BindingPlan,
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  model: Model,
+  nodes: FieldNode[],
+): Columns {
+  const columns = new Set<string>(model.idField ? [model.idField] : []);
+  for (const name of subFields(info, type, nodes).keys()) {
+    if (name === '__typename') continue;
+    const binding = plan.fields.get(`${type.name}.${name}`);
+    if (!binding) columns.add(name);
+    else if (binding.kind === 'column') columns.add(binding.column);
+    else if (binding.kind === 'toOne' || binding.kind === 'toMany') columns.add(binding.parentKey);
+    else if (binding.kind === 'resolver') return undefined;
+  }
+  return [...columns].sort();
+}
+
+/**
+ * The columns the current field needs of `model`: for a field returning the
+ * model's type directly, or a connection (its `nodes` and `edges.node`).
+ */
+export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, model: Model): Columns {
+  let byVariables = cache.get(info.fieldNodes);
+  if (!byVariables) cache.set(info.fieldNodes, (byVariables = new WeakMap()));
+  if (byVariables.has(info.variableValues)) return byVariables.get(info.variableValues);
+
+  const returned = getNamedType(info.returnType);
+  let columns: Columns;
+  if (isObjectType(returned) && plan.models.has(returned.name)) {
+    columns = columnsOfType(plan, info, returned, model, [...info.fieldNodes]);
+  } else if (isObjectType(returned)) {
+    // A connection: gather the node selections from `nodes` and `edges { node }`.
+    const connection = subFields(info, returned, [...info.fieldNodes]);
+    const nodeNodes = [...(connection.get('nodes') ?? [])];
+    const edges = connection.get('edges');
+    const edgeType = getNamedType(returned.getFields().edges!.type) as GraphQLObjectType;
+    if (edges) nodeNodes.push(...(subFields(info, edgeType, edges).get('node') ?? []));
+    const nodeType = getNamedType(edgeType.getFields().node!.type) as GraphQLObjectType;
+    columns = columnsOfType(plan, info, nodeType, model, nodeNodes);
+  }
+  byVariables.set(info.variableValues, columns);
+  return columns;
+}
+
+/** The selection plus columns the caller itself needs (keys, cursor columns). */
+export function withColumns(columns: Columns, ...required: string[]): Columns {
+  if (!columns) return undefined;
+  return [...new Set([...columns, ...required])].sort();
+}

@@ -1,0 +1,82 @@
+// Only the columns a query needs are read: its selected fields, the keys its
+// relations follow, the id, and the columns its cursors encode.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
+import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+// The column names a SELECT reads from `table` (quoted "x" on Postgres, `x` on SQLite).
+function columnsRead(sql: string, table: string): string[] {
+  const list = sql.slice(sql.indexOf('SELECT') + 6, sql.indexOf(' FROM '));
+  return list
+    .split(',')
+    .map((c) => c.trim().split('.').at(-1)!.replace(/["`]/g, ''))
+    .filter((c) => c.length > 0 && sql.includes(table))
+    .sort();
+}
+
+describe.each(await testProviders())('column selection on %s', (provider) => {
+  let database: TestDatabase;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    gateway = await createTestGateway(database);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  async function run(query: string, variables?: Record<string, unknown>) {
+    database.statements.length = 0;
+    const res = await gateway.query(query, variables);
+    expect(res.errors).toBeUndefined();
+    return { data: res.data, statements: [...database.statements] };
+  }
+
+  it('reads the id and the selected column only', async () => {
+    const { data, statements } = await run('{ books(first: 3) { nodes { title } } }');
+    expect(data.books.nodes).toHaveLength(3);
+    expect(statements).toHaveLength(1);
+    expect(columnsRead(statements[0]!, 'Book')).toEqual(['id', 'title']);
+  });
+
+  it('follows fragments and aliases, and reads the foreign key a relation needs', async () => {
+    const { data, statements } = await run(`
+      { books(first: 2) { edges { node { ...B } } } }
+      fragment B on Book { p: pages author { name } }
+    `);
+    expect(data.books.edges[0].node.author.name).toEqual(expect.any(String));
+    expect(columnsRead(statements[0]!, 'Book')).toEqual(['authorId', 'id', 'pages']);
+    expect(columnsRead(statements[1]!, 'Author')).toEqual(['id', 'name']);
+  });
+
+  it('honours @include by variable, request by request', async () => {
+    const query = 'query ($isbn: Boolean!) { books(first: 1) { nodes { title isbn @include(if: $isbn) } } }';
+    const withIsbn = await run(query, { isbn: true });
+    const without = await run(query, { isbn: false });
+    expect(withIsbn.data.books.nodes[0].isbn).toMatch(/^978/);
+    expect(without.data.books.nodes[0]).not.toHaveProperty('isbn');
+    expect(columnsRead(withIsbn.statements[0]!, 'Book')).toEqual(['id', 'isbn', 'title']);
+    expect(columnsRead(without.statements[0]!, 'Book')).toEqual(['id', 'title']);
+  });
+
+  it('reads the columns its cursors encode, so the next page follows on', async () => {
+    const query = `query ($after: String) {
+      books(first: 3, after: $after, orderBy: [{ pages: DESC }]) { edges { cursor node { title } } }
+    }`;
+    const first = await run(query);
+    expect(columnsRead(first.statements[0]!, 'Book')).toEqual(['id', 'pages', 'title']);
+    const second = await run(query, { after: first.data.books.edges[2].cursor });
+    const all = await database.db.book.findMany({ orderBy: [{ pages: 'desc' }, { id: 'asc' }], take: 6 });
+    expect([...first.data.books.edges, ...second.data.books.edges].map((e: any) => e.node.title)).toEqual(
+      all.map((b) => b.title),
+    );
+  });
+
+  it('reads the foreign key and the selection of nested to-many relations', async () => {
+    const { statements } = await run('{ authors(first: 2) { nodes { books(first: 2) { nodes { isbn } } } } }');
+    expect(columnsRead(statements[0]!, 'Author')).toEqual(['id']);
+    expect(columnsRead(statements[1]!, 'Book')).toEqual(['authorId', 'id', 'isbn']);
+  });
+});
