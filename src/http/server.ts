@@ -20,7 +20,7 @@ import { registerDrain } from './drain.ts';
 import { registerHealth } from './health.ts';
 import { registerHttpErrors } from './httpErrors.ts';
 import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
-import { ApolloServerPluginDebugSources } from './plugins/debugSources.ts';
+import { ApolloServerPluginDebugSources, wantsSourceLog } from './plugins/debugSources.ts';
 import { ApolloServerPluginRequestLog } from './plugins/logging.ts';
 
 export const graphqlPath = '/graphql';
@@ -91,7 +91,10 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => {
-        const log = new SourceLog();
+        // Statements are counted (at a cost) only for the requests that will show them.
+        const log = new SourceLog({
+          countStatements: wantsSourceLog(config.debugSources, request.headers['x-switchyard-debug']),
+        });
         return { db, log, loaders: createLoaders(db, log), lists, logger: request.log as Logger };
       },
     }),

@@ -4,10 +4,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../../graphql/context.ts';
 
+/** Whether a request gets the source log: the server allows it and the request asks. */
+export function wantsSourceLog(enabled: boolean, header: string | string[] | null | undefined): boolean {
+  return enabled && header === '1';
+}
+
 export function ApolloServerPluginDebugSources(options: { enabled: boolean }): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ request }) {
-      if (!options.enabled || request.http?.headers.get('x-switchyard-debug') !== '1') return;
+      if (!wantsSourceLog(options.enabled, request.http?.headers.get('x-switchyard-debug'))) return;
       return {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;

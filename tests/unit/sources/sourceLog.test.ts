@@ -1,0 +1,38 @@
+// The source log attributes SQL statements to the call that sent them, even
+// when calls interleave, and counts nothing (at no cost) when not asked to.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceLog } from '../../../src/sources/sourceLog.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/databases.ts';
+
+describe('SourceLog', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+  });
+  afterAll(() => database?.drop());
+
+  it('attributes each statement to its own call when calls run concurrently', async () => {
+    const log = new SourceLog({ countStatements: true });
+    await Promise.all([
+      log.record({ source: 'db', model: 'Book', operation: 'findMany' }, () => database.db.book.findMany({ take: 1 })),
+      log.record({ source: 'db', model: 'Author', operation: 'twice' }, async () => {
+        await database.db.author.findMany({ take: 1 });
+        return database.db.author.count();
+      }),
+    ]);
+    expect(log.calls.map((c) => [c.model, c.statements])).toEqual([
+      ['Book', 1],
+      ['Author', 2],
+    ]);
+    expect(log.statements).toBe(3);
+  });
+
+  it('records calls without statement counts when counting is off', async () => {
+    const log = new SourceLog({ countStatements: false });
+    await log.record({ source: 'db', model: 'Book', operation: 'findMany' }, () =>
+      database.db.book.findMany({ take: 1 }),
+    );
+    expect(log.calls).toEqual([{ source: 'db', model: 'Book', operation: 'findMany', durationMs: expect.any(Number) }]);
+    expect(log.statements).toBeUndefined();
+  });
+});
