@@ -10,7 +10,6 @@ import { createServer } from './http/server.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createDb } from './sources/prisma/client.ts';
 import { loadDataModel } from './sources/prisma/datamodel.ts';
-import { applyMigrations } from './sources/prisma/engine/applyMigrations.ts';
 import { seedDemoData } from './sources/prisma/seedDemoData.ts';
 
 function redact(url: string): string {
@@ -22,6 +21,8 @@ async function start(config: Config) {
   logger.info({ database: redact(config.databaseUrl), provider: config.provider }, 'starting');
 
   if (config.migrateOnStart) {
+    // Loaded only when used: the schema engine costs about 20 MiB of memory.
+    const { applyMigrations } = await import('./sources/prisma/engine/applyMigrations.ts');
     const { applied } = await applyMigrations({
       url: config.databaseUrl,
       migrationsDir: `prisma/${config.provider}/migrations`,
