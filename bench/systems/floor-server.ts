@@ -1,0 +1,149 @@
+// The floor: a plain node:http server that answers each workload with ONE
+// prepared SQL statement whose single cell is the response JSON. Nothing sits
+// between HTTP and the database but parameter parsing, so it bounds what any
+// GraphQL server can reach on the same machine.
+//
+// Env: PORT, DATABASE_URL (postgres:// or file:), HOST (default 127.0.0.1).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+type Params = (string | number)[];
+type Route = { method: 'GET' | 'POST'; params: (input: Record<string, unknown>) => Params };
+
+const int = (value: unknown, name: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new BadRequest(`${name} must be an integer, but got: ${String(value)}`);
+  return n;
+};
+class BadRequest extends Error {}
+
+/** Path → how its statement's parameters come from the query string or body. */
+const routes: Record<string, Route> = {
+  W1: { method: 'GET', params: (q) => [int(q.id, 'id')] },
+  W2: { method: 'GET', params: (q) => [int(q.first, 'first')] },
+  W3: { method: 'GET', params: (q) => [int(q.authors, 'authors'), int(q.books, 'books')] },
+  W4: { method: 'GET', params: (q) => [int(q.authors, 'authors'), int(q.books, 'books'), int(q.reviews, 'reviews')] },
+  W5: { method: 'GET', params: (q) => [int(q.first, 'first')] },
+  W6: { method: 'GET', params: (q) => [int(q.first, 'first')] },
+  W7a: { method: 'POST', params: (b) => [int(b.bookId, 'bookId'), int(b.rating, 'rating'), String(b.body)] },
+  W7b: { method: 'POST', params: (b) => [int(b.id, 'id'), int(b.stockQuantity, 'stockQuantity')] },
+};
+
+const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Postgres: json_build_object / json_agg, one statement per route. */
+const postgresSql: Record<string, string> = {
+  W1: `SELECT json_build_object('id', id, 'isbn', isbn, 'title', title, 'pages', pages, 'priceCents', "priceCents")::text
+       FROM "Book" WHERE id = $1`,
+  W2: `SELECT coalesce(json_agg(json_build_object('id', id, 'isbn', isbn, 'title', title, 'priceCents', "priceCents") ORDER BY id), '[]')::text
+       FROM (SELECT id, isbn, title, "priceCents" FROM "Book" ORDER BY id LIMIT $1) b`,
+  W3: `SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'books',
+         (SELECT coalesce(json_agg(json_build_object('id', b.id, 'title', b.title) ORDER BY b.id), '[]')
+          FROM (SELECT id, title FROM "Book" WHERE "authorId" = a.id ORDER BY id LIMIT $2) b)) ORDER BY a.id), '[]')::text
+       FROM (SELECT id, name FROM "Author" ORDER BY id LIMIT $1) a`,
+  W4: `SELECT coalesce(json_agg(json_build_object('id', a.id, 'books',
+         (SELECT coalesce(json_agg(json_build_object('id', b.id, 'reviews',
+            (SELECT coalesce(json_agg(json_build_object('id', r.id, 'rating', r.rating) ORDER BY r.id), '[]')
+             FROM (SELECT id, rating FROM "Review" WHERE "bookId" = b.id ORDER BY id LIMIT $3) r)) ORDER BY b.id), '[]')
+          FROM (SELECT id FROM "Book" WHERE "authorId" = a.id ORDER BY id LIMIT $2) b)) ORDER BY a.id), '[]')::text
+       FROM (SELECT id FROM "Author" ORDER BY id LIMIT $1) a`,
+  W5: `SELECT coalesce(json_agg(json_build_object('id', b.id, 'title', b.title, 'author', json_build_object('id', a.id, 'name', a.name)) ORDER BY b.id), '[]')::text
+       FROM (SELECT id, title, "authorId" FROM "Book" ORDER BY id LIMIT $1) b JOIN "Author" a ON a.id = b."authorId"`,
+  W6: `SELECT coalesce(json_agg(json_build_object('id', id, 'rating', rating, 'body', body, 'createdAt', ${iso('"createdAt"')}) ORDER BY id), '[]')::text
+       FROM (SELECT id, rating, body, "createdAt" FROM "Review" ORDER BY id LIMIT $1) r`,
+  W7a: `INSERT INTO "Review" ("bookId", rating, body) VALUES ($1, $2, $3)
+        RETURNING json_build_object('bookId', "bookId", 'rating', rating, 'body', body)::text`,
+  W7b: `UPDATE "Book" SET "stockQuantity" = $2 WHERE id = $1
+        RETURNING json_build_object('id', id, 'stockQuantity', "stockQuantity")::text`,
+};
+
+/** SQLite: json_object / json_group_array (aggregate ORDER BY needs SQLite ≥ 3.44). */
+const sqliteIso = (col: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${col})`;
+const sqliteSql: Record<string, string> = {
+  W1: `SELECT json_object('id', id, 'isbn', isbn, 'title', title, 'pages', pages, 'priceCents', "priceCents") FROM "Book" WHERE id = @p1`,
+  W2: `SELECT json_group_array(json_object('id', id, 'isbn', isbn, 'title', title, 'priceCents', "priceCents") ORDER BY id)
+       FROM (SELECT id, isbn, title, "priceCents" FROM "Book" ORDER BY id LIMIT @p1)`,
+  W3: `SELECT json_group_array(json_object('id', a.id, 'name', a.name, 'books',
+         json((SELECT json_group_array(json_object('id', b.id, 'title', b.title) ORDER BY b.id)
+          FROM (SELECT id, title FROM "Book" WHERE "authorId" = a.id ORDER BY id LIMIT @p2) b))) ORDER BY a.id)
+       FROM (SELECT id, name FROM "Author" ORDER BY id LIMIT @p1) a`,
+  W4: `SELECT json_group_array(json_object('id', a.id, 'books',
+         json((SELECT json_group_array(json_object('id', b.id, 'reviews',
+            json((SELECT json_group_array(json_object('id', r.id, 'rating', r.rating) ORDER BY r.id)
+             FROM (SELECT id, rating FROM "Review" WHERE "bookId" = b.id ORDER BY id LIMIT @p3) r))) ORDER BY b.id)
+          FROM (SELECT id FROM "Book" WHERE "authorId" = a.id ORDER BY id LIMIT @p2) b))) ORDER BY a.id)
+       FROM (SELECT id FROM "Author" ORDER BY id LIMIT @p1) a`,
+  W5: `SELECT json_group_array(json_object('id', b.id, 'title', b.title, 'author', json_object('id', a.id, 'name', a.name)) ORDER BY b.id)
+       FROM (SELECT id, title, "authorId" FROM "Book" ORDER BY id LIMIT @p1) b JOIN "Author" a ON a.id = b."authorId"`,
+  W6: `SELECT json_group_array(json_object('id', id, 'rating', rating, 'body', body, 'createdAt', ${sqliteIso('"createdAt"')}) ORDER BY id)
+       FROM (SELECT id, rating, body, "createdAt" FROM "Review" ORDER BY id LIMIT @p1)`,
+  W7a: `INSERT INTO "Review" ("bookId", rating, body, "createdAt") VALUES (@p1, @p2, @p3, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
+        RETURNING json_object('bookId', "bookId", 'rating', rating, 'body', body)`,
+  W7b: `UPDATE "Book" SET "stockQuantity" = @p2 WHERE id = @p1 RETURNING json_object('id', id, 'stockQuantity', "stockQuantity")`,
+};
+
+/** Runs a route's statement; resolves to the JSON text, or null when no row came back. */
+type Execute = (route: string, params: Params) => Promise<string | null>;
+
+function postgresExecutor(url: string): Execute {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.POOL_SIZE ?? 10) });
+  return async (route, params) => {
+    const result = await pool.query({ name: route, text: postgresSql[route]!, values: params, rowMode: 'array' });
+    return (result.rows[0]?.[0] as string | undefined) ?? null;
+  };
+}
+
+function sqliteExecutor(file: string): Execute {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  const statements = Object.fromEntries(Object.entries(sqliteSql).map(([k, sql]) => [k, db.prepare(sql).pluck()]));
+  return async (route, params) => {
+    return (
+      (statements[route]!.get(Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]))) as string | undefined) ?? null
+    );
+  };
+}
+
+const url = process.env.DATABASE_URL ?? '';
+const execute = url.startsWith('file:') ? sqliteExecutor(url.slice('file:'.length)) : postgresExecutor(url);
+
+/** The request body, parsed as JSON (POST routes only). */
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadRequest('the body must be JSON');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const server = createServer(async (req, res) => {
+  try {
+    const [path, query = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
+    if (path === '/ready') return send(res, 200, '{"ready":true}');
+    const name = path.slice(1);
+    const route = routes[name];
+    if (!route || route.method !== req.method) return send(res, 404, '{"error":"no such route"}');
+    const input = route.method === 'GET' ? Object.fromEntries(new URLSearchParams(query)) : await readJson(req);
+    const json = await execute(name, route.params(input));
+    if (json === null) return send(res, 404, '{"error":"not found"}');
+    send(res, 200, json);
+  } catch (error) {
+    if (error instanceof BadRequest) return send(res, 400, JSON.stringify({ error: error.message }));
+    console.error(error);
+    send(res, 500, '{"error":"internal"}');
+  }
+});
+
+server.listen(Number(process.env.PORT ?? 4810), process.env.HOST ?? '127.0.0.1');
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

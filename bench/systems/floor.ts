@@ -1,0 +1,61 @@
+// The floor: a plain Node HTTP server (floor-server.ts) answering each workload
+// with one hand-written prepared SQL statement that returns the JSON. Whatever
+// a GraphQL server costs above it is the price of being a GraphQL server.
+import { fileURLToPath } from 'node:url';
+import { params } from '../workloads.ts';
+import type { HttpRequest, SystemSpec, WorkloadId } from './types.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const get = (path: string, query: Record<string, number>): HttpRequest => ({
+  method: 'GET',
+  path: `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
+  headers: {},
+});
+const post = (path: string, body: unknown): HttpRequest => ({
+  method: 'POST',
+  path,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export const floor: SystemSpec = {
+  name: 'floor',
+  description: 'Floor: node:http + one prepared SQL statement per workload returning the JSON (pg / better-sqlite3)',
+  providers: ['postgres', 'sqlite'],
+  launch: ({ port, databaseUrl }) => ({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'bench/systems/floor-server.ts'],
+    cwd: root,
+    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl },
+  }),
+  readyPath: '/ready',
+  requests(workload: WorkloadId): HttpRequest[] {
+    switch (workload) {
+      case 'W1':
+        return [get('/W1', { id: params.W1.bookId })];
+      case 'W2':
+        return [get('/W2', { first: params.W2.first })];
+      case 'W3':
+        return [get('/W3', { authors: params.W3.authors, books: params.W3.books })];
+      case 'W4':
+        return [get('/W4', { authors: params.W4.authors, books: params.W4.books, reviews: params.W4.reviews })];
+      case 'W5':
+        return [get('/W5', { first: params.W5.first })];
+      case 'W6':
+        return [get('/W6', { first: params.W6.first })];
+      case 'W7': {
+        const p = params.W7;
+        return [
+          post('/W7a', { bookId: p.bookId, rating: p.rating, body: p.body }),
+          post('/W7b', { id: p.bookId, stockQuantity: p.stockQuantity }),
+        ];
+      }
+    }
+  },
+  // The SQL already returns the canonical shape.
+  canonical(_workload, body) {
+    if (body && typeof body === 'object' && 'error' in body) throw new Error(`floor error: ${JSON.stringify(body)}`);
+    return body;
+  },
+};

@@ -1,0 +1,22 @@
+// The N+1 baseline (naive-server.ts): Switchyard's schema and documents, plain
+// Prisma resolvers without DataLoader. Same schema and documents as
+// Switchyard, so its requests and canonical() are Switchyard's.
+import { fileURLToPath } from 'node:url';
+import { switchyard } from './switchyard.ts';
+import type { SystemSpec } from './types.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const naive: SystemSpec = {
+  ...switchyard,
+  name: 'naive',
+  description:
+    'Naive Apollo Server 5 + Fastify + Prisma, same schema, one Prisma call per parent, no DataLoader (N+1 baseline)',
+  launch: ({ port, databaseUrl }) => ({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'bench/systems/naive-server.ts'],
+    cwd: root,
+    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl },
+  }),
+  readyPath: '/ready',
+};
