@@ -29,7 +29,13 @@ export const switchyard: SystemSpec = {
   providers: ['postgres', 'sqlite'],
   launch: ({ port, databaseUrl }) => ({
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/main.ts'],
+    // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
+    args: [
+      ...(process.env.BENCH_SWITCHYARD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ],
     cwd: root,
     env: {
       NODE_ENV: 'production',
