@@ -8,7 +8,9 @@ import { resolvers } from '../../src/resolvers/index.ts';
 import { loadDataModel } from '../../src/sources/prisma/datamodel.ts';
 import type { SourceCall } from '../../src/sources/sourceLog.ts';
 import { pino } from 'pino';
-import type { TestDatabase } from './databases.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { SeedSizes } from '../../src/sources/prisma/seedDemoData.ts';
+import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -54,5 +56,33 @@ export async function createTestGateway(
       return { status: res.statusCode, ...(res.json() as object) };
     },
     close: () => app.close(),
+  };
+}
+
+/**
+ * Registers a suite's database and gateway: created before its tests, closed
+ * and dropped after them, with the recorded statements cleared before each test.
+ */
+export function useTestGateway(provider: Provider, options: { seed?: SeedSizes } = {}) {
+  let database: TestDatabase | undefined;
+  let gateway: TestGateway | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(provider, options);
+    gateway = await createTestGateway(database);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+  beforeEach(() => {
+    if (database) database.statements.length = 0;
+  });
+  return {
+    get database(): TestDatabase {
+      return database!;
+    },
+    get gateway(): TestGateway {
+      return gateway!;
+    },
   };
 }

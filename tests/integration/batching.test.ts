@@ -1,9 +1,9 @@
 // No N+1: every relation hop is one batched statement per level, whatever the
 // page size. Statements are counted at the driver adapter (what reaches the
 // database) and cross-checked with the request's source log.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { useTestGateway } from '../helpers/gateway.ts';
 
 const threeLevels = /* GraphQL */ `
   query ThreeLevels($n: Int!) {
@@ -32,23 +32,13 @@ const threeLevels = /* GraphQL */ `
 const sizes = { authors: 60, booksPerAuthor: 6, reviewsPerBook: 3, customers: 5 };
 
 describe.each(await testProviders())('batching on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider, { seed: sizes });
-    gateway = await createTestGateway(database);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
+  const t = useTestGateway(provider, { seed: sizes });
 
   async function run(n: number) {
-    database.statements.length = 0;
-    const res = await gateway.query(threeLevels, { n });
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(threeLevels, { n });
     expect(res.errors).toBeUndefined();
-    return { res, statements: [...database.statements] };
+    return { res, statements: [...t.database.statements] };
   }
 
   it('issues one statement per level for page size 5 and for page size 50', async () => {
@@ -85,21 +75,21 @@ describe.each(await testProviders())('batching on %s', (provider) => {
   });
 
   it('batches to-one hops too: 50 books with their authors is two statements', async () => {
-    database.statements.length = 0;
-    const res = await gateway.query(`{ books(first: 50) { nodes { title author { name } } } }`);
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(`{ books(first: 50) { nodes { title author { name } } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data.books.nodes).toHaveLength(50);
     expect(res.data.books.nodes.every((b: { author: { name: string } }) => b.author.name.length > 0)).toBe(true);
-    expect(database.statements).toHaveLength(2);
+    expect(t.database.statements).toHaveLength(2);
   });
 
   it('adds one grouped statement per level for totalCount, not one per parent', async () => {
-    database.statements.length = 0;
-    const res = await gateway.query(`{ authors(first: 20) { totalCount nodes { books(first: 2) { totalCount } } } }`);
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(`{ authors(first: 20) { totalCount nodes { books(first: 2) { totalCount } } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data.authors.totalCount).toBe(60);
     expect(res.data.authors.nodes[0].books.totalCount).toBe(6);
     // authors page + authors count + books page + books counts grouped by author
-    expect(database.statements).toHaveLength(4);
+    expect(t.database.statements).toHaveLength(4);
   });
 });

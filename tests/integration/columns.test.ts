@@ -1,8 +1,8 @@
 // Only the columns a query needs are read: its selected fields, the keys its
 // relations follow, the id, and the columns its cursors encode.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { useTestGateway } from '../helpers/gateway.ts';
 
 // The column names a SELECT reads from `table` (quoted "x" on Postgres, `x` on SQLite).
 function columnsRead(sql: string, table: string): string[] {
@@ -15,23 +15,13 @@ function columnsRead(sql: string, table: string): string[] {
 }
 
 describe.each(await testProviders())('column selection on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    gateway = await createTestGateway(database);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
+  const t = useTestGateway(provider);
 
   async function run(query: string, variables?: Record<string, unknown>) {
-    database.statements.length = 0;
-    const res = await gateway.query(query, variables);
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(query, variables);
     expect(res.errors).toBeUndefined();
-    return { data: res.data, statements: [...database.statements] };
+    return { data: res.data, statements: [...t.database.statements] };
   }
 
   it('reads the id and the selected column only', async () => {
@@ -68,7 +58,7 @@ describe.each(await testProviders())('column selection on %s', (provider) => {
     const first = await run(query);
     expect(columnsRead(first.statements[0]!, 'Book')).toEqual(['id', 'pages', 'title']);
     const second = await run(query, { after: first.data.books.edges[2].cursor });
-    const all = await database.db.book.findMany({ orderBy: [{ pages: 'desc' }, { id: 'asc' }], take: 6 });
+    const all = await t.database.db.book.findMany({ orderBy: [{ pages: 'desc' }, { id: 'asc' }], take: 6 });
     expect([...first.data.books.edges, ...second.data.books.edges].map((e: any) => e.node.title)).toEqual(
       all.map((b) => b.title),
     );

@@ -2,9 +2,9 @@
 // break @constraint, null or empty rules fail before any statement; refusals
 // by the database (duplicates, missing rows, dangling references) are safe
 // errors with stable codes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { useTestGateway } from '../helpers/gateway.ts';
 
 const createBook = /* GraphQL */ `
   mutation ($input: CreateBookInput!) {
@@ -44,23 +44,10 @@ const failure = (path: string, message: string, extensions: Record<string, unkno
 });
 
 describe.each(await testProviders())('mutations on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    gateway = await createTestGateway(database);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
-  beforeEach(() => {
-    database.statements.length = 0;
-  });
+  const t = useTestGateway(provider);
 
   async function run(query: string, variables?: Record<string, unknown>) {
-    const { data, errors } = await gateway.query(query, variables);
+    const { data, errors } = await t.gateway.query(query, variables);
     return { data, errors };
   }
 
@@ -77,7 +64,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
       stockQuantity: 0,
       author: { id: '2' },
     });
-    expect(await database.db.book.findUnique({ where: { id: Number(id) } })).toMatchObject({
+    expect(await t.database.db.book.findUnique({ where: { id: Number(id) } })).toMatchObject({
       title: 'Ship of Theseus',
       authorId: 2,
     });
@@ -111,7 +98,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
 
     const deleted = await run(`mutation($id: ID!) { deleteAuthor(id: $id) { id name } }`, { id });
     expect(deleted.data).toEqual({ deleteAuthor: { id, name: 'Mary Shelley' } });
-    expect(await database.db.author.findUnique({ where: { id: Number(id) } })).toBeNull();
+    expect(await t.database.db.author.findUnique({ where: { id: Number(id) } })).toBeNull();
   });
 
   it('creates and deletes a review, with and without a customer', async () => {
@@ -123,14 +110,14 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
     expect(res.data.b.customer).toBeNull();
     const del = await run(`mutation($id: ID!) { deleteReview(id: $id) { body } }`, { id: res.data.a.id });
     expect(del.data).toEqual({ deleteReview: { body: 'Superb.' } });
-    expect(await database.db.review.count({ where: { id: Number(res.data.a.id) } })).toBe(0);
+    expect(await t.database.db.review.count({ where: { id: Number(res.data.a.id) } })).toBe(0);
   });
 
   it('updates only the fields given', async () => {
-    const before = await database.db.book.findUniqueOrThrow({ where: { id: 10 } });
+    const before = await t.database.db.book.findUniqueOrThrow({ where: { id: 10 } });
     const res = await run(`mutation { updateBook(id: "10", input: { priceCents: 1234 }) { title priceCents pages } }`);
     expect(res.data).toEqual({ updateBook: { title: before.title, priceCents: 1234, pages: before.pages } });
-    expect(await database.db.book.findUniqueOrThrow({ where: { id: 10 } })).toEqual({ ...before, priceCents: 1234 });
+    expect(await t.database.db.book.findUniqueOrThrow({ where: { id: 10 } })).toEqual({ ...before, priceCents: 1234 });
   });
 
   describe('input checks, before any statement', () => {
@@ -141,7 +128,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           field: 'CreateBookInput.isbn',
         }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects an empty title', async () => {
@@ -151,7 +138,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           field: 'CreateBookInput.title',
         }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects a rating outside 1..5', async () => {
@@ -168,7 +155,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           field: 'CreateReviewInput.rating',
         }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects null for a required column in an update', async () => {
@@ -178,14 +165,14 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           field: 'UpdateBookInput.title',
         }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects an update that sets no field', async () => {
       expect(await run(`\n mutation { updateBook(id: "1", input: {}) { id } }`)).toEqual(
         failure('updateBook', 'Mutation.updateBook: input sets no field', { code: 'BAD_USER_INPUT' }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects an id that is not a number', async () => {
@@ -201,29 +188,29 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           argument: 'Mutation.updateBook(id:)',
         }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
   });
 
   describe('database refusals', () => {
     it('answers CONFLICT for a duplicate isbn and writes nothing', async () => {
-      const { isbn } = await database.db.book.findUniqueOrThrow({ where: { id: 1 } });
-      const count = await database.db.book.count();
+      const { isbn } = await t.database.db.book.findUniqueOrThrow({ where: { id: 1 } });
+      const count = await t.database.db.book.count();
       expect(await run(createBook, { input: bookInput({ isbn }) })).toEqual(
         failure('createBook', 'A Book with the same unique value already exists', { code: 'CONFLICT', model: 'Book' }),
       );
-      expect(await database.db.book.count()).toBe(count);
+      expect(await t.database.db.book.count()).toBe(count);
     });
 
     it('answers CONFLICT for a book whose author does not exist', async () => {
-      const count = await database.db.book.count();
+      const count = await t.database.db.book.count();
       expect(await run(createBook, { input: bookInput({ isbn: '9780000000019', authorId: '9999' }) })).toEqual(
         failure('createBook', 'Book refers to a row that does not exist, or is still referenced by other rows', {
           code: 'CONFLICT',
           model: 'Book',
         }),
       );
-      expect(await database.db.book.count()).toBe(count);
+      expect(await t.database.db.book.count()).toBe(count);
     });
 
     it('answers NOT_FOUND when updating or deleting an id that does not exist', async () => {
@@ -239,18 +226,18 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
     });
 
     it('deletes an author together with their books and the reviews of those books', async () => {
-      const books = await database.db.book.findMany({ where: { authorId: 4 }, select: { id: true } });
+      const books = await t.database.db.book.findMany({ where: { authorId: 4 }, select: { id: true } });
       expect(books).toHaveLength(5);
       const res = await run(`mutation { deleteAuthor(id: "4") { id name } }`);
       expect(res.errors).toBeUndefined();
       expect(res.data.deleteAuthor.id).toBe('4');
-      expect(await database.db.book.count({ where: { authorId: 4 } })).toBe(0);
-      expect(await database.db.review.count({ where: { bookId: { in: books.map((b) => b.id) } } })).toBe(0);
+      expect(await t.database.db.book.count({ where: { authorId: 4 } })).toBe(0);
+      expect(await t.database.db.review.count({ where: { bookId: { in: books.map((b) => b.id) } } })).toBe(0);
       expect((await run(`{ author(id: "4") { id } }`)).data).toEqual({ author: null });
     });
 
     it('answers CONFLICT when deleting a book that order lines still refer to', async () => {
-      await database.db.order.create({
+      await t.database.db.order.create({
         data: { customerId: 1, totalCents: 100, lines: { create: [{ bookId: 12, quantity: 1, unitPriceCents: 100 }] } },
       });
       expect(await run(`\n mutation { deleteBook(id: "12") { id } }`)).toEqual(
@@ -259,7 +246,7 @@ describe.each(await testProviders())('mutations on %s', (provider) => {
           model: 'Book',
         }),
       );
-      expect(await database.db.book.count({ where: { id: 12 } })).toBe(1);
+      expect(await t.database.db.book.count({ where: { id: 12 } })).toBe(1);
     });
   });
 });

@@ -1,9 +1,9 @@
 // placeOrder: the transactional hand-written mutation. An order either happens
 // whole (order, lines, stock decremented) or not at all, and concurrent orders
 // never sell more copies than the shop holds.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { useTestGateway } from '../helpers/gateway.ts';
 
 const placeOrder = /* GraphQL */ `
   mutation ($input: PlaceOrderInput!) {
@@ -32,25 +32,12 @@ const summary = (sql: string) => {
 };
 
 describe.each(await testProviders())('placeOrder on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    gateway = await createTestGateway(database);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
-  beforeEach(() => {
-    database.statements.length = 0;
-  });
+  const t = useTestGateway(provider);
 
   const order = (customerId: string, lines: { bookId: string; quantity: number }[]) =>
-    gateway.query(placeOrder, { input: { customerId, lines } });
+    t.gateway.query(placeOrder, { input: { customerId, lines } });
   const stockOf = async (...ids: number[]) =>
-    (await database.db.book.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map(
+    (await t.database.db.book.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map(
       (b) => b.stockQuantity,
     );
   const failure = (message: string, extensions: Record<string, unknown>) => ({
@@ -64,17 +51,17 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
   };
 
   it('writes the order and its lines, decrements stock and totals the lines', async () => {
-    await database.db.book.updateMany({ where: { id: { in: [20, 21] } }, data: { stockQuantity: 10 } });
+    await t.database.db.book.updateMany({ where: { id: { in: [20, 21] } }, data: { stockQuantity: 10 } });
     const [p20, p21] = (
-      await database.db.book.findMany({ where: { id: { in: [20, 21] } }, orderBy: { id: 'asc' } })
+      await t.database.db.book.findMany({ where: { id: { in: [20, 21] } }, orderBy: { id: 'asc' } })
     ).map((b) => b.priceCents);
-    database.statements.length = 0;
+    t.database.statements.length = 0;
 
     const res = await order('4', [
       { bookId: '20', quantity: 2 },
       { bookId: '21', quantity: 3 },
     ]);
-    const statements = database.statements.map(summary);
+    const statements = t.database.statements.map(summary);
 
     expect(res.errors).toBeUndefined();
     expect(res.data.placeOrder).toEqual({
@@ -88,7 +75,7 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
       ],
     });
     expect(await stockOf(20, 21)).toEqual([8, 7]);
-    const stored = await database.db.order.findUniqueOrThrow({
+    const stored = await t.database.db.order.findUniqueOrThrow({
       where: { id: Number(res.data.placeOrder.id) },
       include: { lines: true },
     });
@@ -114,19 +101,19 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
   });
 
   it('answers OUT_OF_STOCK and rolls back every line when one line cannot be served', async () => {
-    await database.db.book.update({ where: { id: 30 }, data: { stockQuantity: 5 } });
-    await database.db.book.update({ where: { id: 31 }, data: { stockQuantity: 1 } });
-    const orders = await database.db.order.count();
-    const lines = await database.db.orderLine.count();
+    await t.database.db.book.update({ where: { id: 30 }, data: { stockQuantity: 5 } });
+    await t.database.db.book.update({ where: { id: 31 }, data: { stockQuantity: 1 } });
+    const orders = await t.database.db.order.count();
+    const lines = await t.database.db.orderLine.count();
 
-    database.statements.length = 0;
+    t.database.statements.length = 0;
     const res = await result(
       order('5', [
         { bookId: '30', quantity: 4 },
         { bookId: '31', quantity: 2 },
       ]),
     );
-    expect(database.statements.map(summary)).toEqual([
+    expect(t.database.statements.map(summary)).toEqual([
       'SELECT Customer',
       'SELECT Book',
       'UPDATE Book',
@@ -136,13 +123,13 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
 
     expect(res).toEqual(failure('Not enough copies of book 31 in stock', { code: 'OUT_OF_STOCK', bookId: '31' }));
     expect(await stockOf(30, 31)).toEqual([5, 1]);
-    expect(await database.db.order.count()).toBe(orders);
-    expect(await database.db.orderLine.count()).toBe(lines);
+    expect(await t.database.db.order.count()).toBe(orders);
+    expect(await t.database.db.orderLine.count()).toBe(lines);
   });
 
   it('answers NOT_FOUND for an unknown customer or book, changing nothing', async () => {
-    await database.db.book.update({ where: { id: 40 }, data: { stockQuantity: 3 } });
-    const orders = await database.db.order.count();
+    await t.database.db.book.update({ where: { id: 40 }, data: { stockQuantity: 3 } });
+    const orders = await t.database.db.order.count();
     expect(await result(order('9999', [{ bookId: '40', quantity: 1 }]))).toEqual(
       failure('Customer 9999 not found', { code: 'NOT_FOUND' }),
     );
@@ -155,7 +142,7 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
       ),
     ).toEqual(failure('Book 88888 not found', { code: 'NOT_FOUND' }));
     expect(await stockOf(40)).toEqual([3]);
-    expect(await database.db.order.count()).toBe(orders);
+    expect(await t.database.db.order.count()).toBe(orders);
   });
 
   it('rejects duplicate book lines, a zero quantity, no lines and a malformed id before any statement', async () => {
@@ -182,12 +169,12 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
         argument: 'PlaceOrderInput.customerId',
       }),
     );
-    expect(database.statements).toEqual([]);
+    expect(t.database.statements).toEqual([]);
   });
 
   it('sells exactly the stock to 20 concurrent buyers of 5 copies: 5 orders, 15 OUT_OF_STOCK, stock 0', async () => {
-    await database.db.book.update({ where: { id: 50 }, data: { stockQuantity: 5 } });
-    const before = await database.db.orderLine.count({ where: { bookId: 50 } });
+    await t.database.db.book.update({ where: { id: 50 }, data: { stockQuantity: 5 } });
+    const before = await t.database.db.orderLine.count({ where: { bookId: 50 } });
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => order(String((i % 12) + 1), [{ bookId: '50', quantity: 1 }])),
@@ -201,12 +188,12 @@ describe.each(await testProviders())('placeOrder on %s', (provider) => {
       Array(15).fill([['OUT_OF_STOCK', 'Not enough copies of book 50 in stock']]),
     );
     expect(await stockOf(50)).toEqual([0]);
-    expect(await database.db.orderLine.count({ where: { bookId: 50 } })).toBe(before + 5);
+    expect(await t.database.db.orderLine.count({ where: { bookId: 50 } })).toBe(before + 5);
     expect(new Set(placed.map((r) => r.data.placeOrder.id)).size).toBe(5);
   });
 
   it('serves concurrent orders naming the same books in opposite orders without deadlock', async () => {
-    await database.db.book.updateMany({ where: { id: { in: [60, 61] } }, data: { stockQuantity: 100 } });
+    await t.database.db.book.updateMany({ where: { id: { in: [60, 61] } }, data: { stockQuantity: 100 } });
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
         order(

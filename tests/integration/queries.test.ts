@@ -1,9 +1,9 @@
 // @find and @list over the demo bookstore: keys, IDs, Relay pagination in both
 // directions (across the nulls of an optional column too), orderings and page
 // limits. Pages are compared with what the database holds, read directly.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { type GraphQLResponse, useTestGateway } from '../helpers/gateway.ts';
 
 interface Page {
   totalCount: number;
@@ -30,20 +30,7 @@ const byNullableDate = (key: 'publishedAt', dir: 1 | -1) => (a: Record<string, a
 };
 
 describe.each(await testProviders())('queries on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    gateway = await createTestGateway(database);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
-  beforeEach(() => {
-    database.statements.length = 0;
-  });
+  const t = useTestGateway(provider);
 
   /** Every page of a list, following endCursor (or startCursor going back), with each page's statements. */
   async function pageThrough(field: string, type: string, size: number, backward: boolean, orderBy?: unknown) {
@@ -51,14 +38,14 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     const statements: number[] = [];
     let cursor: string | null = null;
     do {
-      database.statements.length = 0;
+      t.database.statements.length = 0;
       const vars: Record<string, unknown> = backward
         ? { last: size, before: cursor, orderBy }
         : { first: size, after: cursor, orderBy };
-      const res: GraphQLResponse<{ list: Page }> = await gateway.query(listQuery(field, type), vars);
+      const res: GraphQLResponse<{ list: Page }> = await t.gateway.query(listQuery(field, type), vars);
       expect(res.errors).toBeUndefined();
       pages.push(res.data!.list);
-      statements.push(database.statements.length);
+      statements.push(t.database.statements.length);
       cursor = backward ? res.data!.list.pageInfo.startCursor : res.data!.list.pageInfo.endCursor;
       if (pages.length > 100) throw new Error('pagination does not end');
     } while (backward ? pages.at(-1)!.pageInfo.hasPreviousPage : pages.at(-1)!.pageInfo.hasNextPage);
@@ -68,20 +55,22 @@ describe.each(await testProviders())('queries on %s', (provider) => {
 
   describe('@find', () => {
     it('finds a book by id and by isbn, one statement each', async () => {
-      const row = await database.db.book.findUniqueOrThrow({ where: { id: 3 } });
-      database.statements.length = 0;
-      const byId = await gateway.query(`{ book(id: "3") { id isbn title priceCents } }`);
+      const row = await t.database.db.book.findUniqueOrThrow({ where: { id: 3 } });
+      t.database.statements.length = 0;
+      const byId = await t.gateway.query(`{ book(id: "3") { id isbn title priceCents } }`);
       expect(byId.data).toEqual({ book: { id: '3', isbn: row.isbn, title: row.title, priceCents: row.priceCents } });
-      expect(database.statements).toHaveLength(1);
+      expect(t.database.statements).toHaveLength(1);
 
-      database.statements.length = 0;
-      const byIsbn = await gateway.query(`query($isbn: String) { book(isbn: $isbn) { id title } }`, { isbn: row.isbn });
+      t.database.statements.length = 0;
+      const byIsbn = await t.gateway.query(`query($isbn: String) { book(isbn: $isbn) { id title } }`, {
+        isbn: row.isbn,
+      });
       expect(byIsbn.data).toEqual({ book: { id: '3', title: row.title } });
-      expect(database.statements).toHaveLength(1);
+      expect(t.database.statements).toHaveLength(1);
     });
 
     it('returns null, without an error, for an id and an isbn that do not exist', async () => {
-      const res = await gateway.query(
+      const res = await t.gateway.query(
         `{ a: book(id: "99999") { id } b: book(isbn: "9780000000000") { id } author(id: "404") { id } }`,
       );
       expect(res.errors).toBeUndefined();
@@ -89,7 +78,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     });
 
     it('rejects an ID beyond the 32-bit id column as BAD_USER_INPUT, not a database error', async () => {
-      const res = await gateway.query(`{ book(id: "99999999999") { id } }`);
+      const res = await t.gateway.query(`{ book(id: "99999999999") { id } }`);
       expect(res.errors).toEqual([
         {
           message: 'Query.book(id:): "99999999999" is not a valid ID',
@@ -98,12 +87,12 @@ describe.each(await testProviders())('queries on %s', (provider) => {
           extensions: { code: 'BAD_USER_INPUT', argument: 'Query.book(id:)' },
         },
       ]);
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects both keys or neither with BAD_USER_INPUT before any statement', async () => {
       for (const args of ['(id: "1", isbn: "9781000000000")', '', '(id: null)']) {
-        const res = await gateway.query(`{ book${args} { id } }`);
+        const res = await t.gateway.query(`{ book${args} { id } }`);
         expect(res.data).toEqual({ book: null });
         expect(res.errors).toEqual([
           {
@@ -114,11 +103,11 @@ describe.each(await testProviders())('queries on %s', (provider) => {
           },
         ]);
       }
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects an ID that is not a number with BAD_USER_INPUT before any statement', async () => {
-      const res = await gateway.query(`{ author(id: "abc") { id } }`);
+      const res = await t.gateway.query(`{ author(id: "abc") { id } }`);
       expect(res.data).toEqual({ author: null });
       expect(res.errors).toEqual([
         {
@@ -128,13 +117,15 @@ describe.each(await testProviders())('queries on %s', (provider) => {
           extensions: { code: 'BAD_USER_INPUT', argument: 'Query.author(id:)' },
         },
       ]);
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
   });
 
   describe('@list pagination', () => {
     it('pages forward through every book with first/after: no gaps, no duplicates, one statement per page plus the count', async () => {
-      const all = (await database.db.book.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((b) => b.id);
+      const all = (await t.database.db.book.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map(
+        (b) => b.id,
+      );
       const { pages, ids, statements } = await pageThrough('books', 'Book', 7, false);
       expect(ids).toEqual(all);
       expect(pages).toHaveLength(Math.ceil(all.length / 7));
@@ -147,7 +138,9 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     });
 
     it('pages backward through every book with last/before, each page in forward order', async () => {
-      const all = (await database.db.book.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((b) => b.id);
+      const all = (await t.database.db.book.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map(
+        (b) => b.id,
+      );
       const { pages, ids } = await pageThrough('books', 'Book', 8, true);
       expect(ids).toEqual(all);
       expect(pages[0]!.edges.map((e) => Number(e.node.id))).toEqual(all.slice(-8));
@@ -160,7 +153,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
       ['DESC', -1],
     ] as const) {
       it(`pages across the nulls of publishedAt ${dir} (nulls last) forward and backward alike`, async () => {
-        const rows = await database.db.book.findMany({ select: { id: true, publishedAt: true } });
+        const rows = await t.database.db.book.findMany({ select: { id: true, publishedAt: true } });
         const expected = rows.sort(byNullableDate('publishedAt', sign)).map((b) => b.id);
         expect(rows.filter((r) => r.publishedAt === null).length).toBeGreaterThan(10);
         const orderBy = [{ publishedAt: dir }];
@@ -170,7 +163,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     }
 
     it('orders by several fields, the later ones breaking ties of the earlier', async () => {
-      const rows = await database.db.book.findMany({ select: { id: true, title: true, publishedAt: true } });
+      const rows = await t.database.db.book.findMany({ select: { id: true, title: true, publishedAt: true } });
       const time = (d: Date | null) => d?.getTime() ?? -Infinity; // DESC, nulls last
       const expected = rows
         .sort(
@@ -183,7 +176,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     });
 
     it('uses the default page size when neither first nor last is given', async () => {
-      const res = await gateway.query<{ list: Page }>(listQuery('authors', 'Author'), {});
+      const res = await t.gateway.query<{ list: Page }>(listQuery('authors', 'Author'), {});
       expect(res.data!.list.edges.map((e) => e.node.id)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)));
       expect(res.data!.list.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     });
@@ -202,7 +195,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
       ],
     });
     const run = async (vars: Record<string, unknown>) => {
-      const { data, errors } = await gateway.query(listQuery('books', 'Book'), vars);
+      const { data, errors } = await t.gateway.query(listQuery('books', 'Book'), vars);
       return { data, errors };
     };
 
@@ -213,7 +206,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
       expect(await run({ orderBy: [{ title: 'ASC' }, { title: 'ASC', id: 'DESC' }] })).toEqual(
         error('orderBy[1] must set exactly one field, found 2', { argument: 'orderBy' }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects a page larger than MAX_PAGE_SIZE, naming the maximum', async () => {
@@ -226,7 +219,7 @@ describe.each(await testProviders())('queries on %s', (provider) => {
       expect(await run({ first: -1 })).toEqual(
         error('"first" must be between 0 and 100, got -1', { argument: 'first', maxPageSize: 100 }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
 
     it('rejects first and last together', async () => {
@@ -234,19 +227,19 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     });
 
     it('rejects a cursor made for another orderBy, and a cursor it never made', async () => {
-      const first = await gateway.query<{ list: Page }>(listQuery('books', 'Book'), {
+      const first = await t.gateway.query<{ list: Page }>(listQuery('books', 'Book'), {
         first: 2,
         orderBy: [{ title: 'ASC' }],
       });
       const cursor = first.data!.list.pageInfo.endCursor;
-      database.statements.length = 0;
+      t.database.statements.length = 0;
       expect(await run({ first: 2, after: cursor })).toEqual(
         error('Invalid cursor in "after": it was made for a different orderBy', { argument: 'after' }),
       );
       expect(await run({ last: 2, before: 'eyJpZCI6MX0' })).toEqual(
         error('Invalid cursor in "before": not a cursor this API returned', { argument: 'before' }),
       );
-      expect(database.statements).toEqual([]);
+      expect(t.database.statements).toEqual([]);
     });
   });
 });

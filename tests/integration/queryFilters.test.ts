@@ -1,50 +1,39 @@
 // Client filters (`where`) on @list fields and on nested connections: each
 // operator is compared with the same filter run directly through Prisma, and a
 // filtered list stays one statement.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
-import { createTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testProviders } from '../helpers/databases.ts';
+import { useTestGateway, type GraphQLResponse } from '../helpers/gateway.ts';
 
 const ids = (rows: { id: number }[]) => rows.map((r) => String(r.id));
 
 describe.each(await testProviders())('filters on %s', (provider) => {
-  let database: TestDatabase;
-  let gateway: TestGateway;
-
+  const t = useTestGateway(provider);
   beforeAll(async () => {
-    database = await createTestDatabase(provider);
-    gateway = await createTestGateway(database);
     for (const [customerId, status] of [
       [1, 'PLACED'],
       [2, 'SHIPPED'],
       [3, 'CANCELLED'],
       [1, 'SHIPPED'],
     ] as const)
-      await database.db.order.create({ data: { customerId, status, totalCents: 1000 * customerId } });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await database?.drop();
-  });
-  beforeEach(() => {
-    database.statements.length = 0;
+      await t.database.db.order.create({ data: { customerId, status, totalCents: 1000 * customerId } });
   });
 
   /** The ids a root list returns for `where`, asserting one statement and no error. */
   async function listIds(field: 'books' | 'authors' | 'orders', type: string, where: unknown): Promise<string[]> {
-    database.statements.length = 0;
-    const res = await gateway.query(
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(
       `query($where: ${type}) { list: ${field}(first: 100, where: $where) { nodes { id } } }`,
       { where },
     );
     expect(res.errors).toBeUndefined();
-    expect(database.statements).toHaveLength(1);
+    expect(t.database.statements).toHaveLength(1);
     return res.data.list.nodes.map((n: { id: string }) => n.id);
   }
 
-  const books = (where: object) => database.db.book.findMany({ where, orderBy: { id: 'asc' }, select: { id: true } });
+  const books = (where: object) => t.database.db.book.findMany({ where, orderBy: { id: 'asc' }, select: { id: true } });
   const authors = (where: object) =>
-    database.db.author.findMany({ where, orderBy: { id: 'asc' }, select: { id: true } });
+    t.database.db.author.findMany({ where, orderBy: { id: 'asc' }, select: { id: true } });
 
   it('filters strings with contains, startsWith and in', async () => {
     const contains = await listIds('books', 'BookWhere', { title: { contains: 'Winter' } });
@@ -55,8 +44,8 @@ describe.each(await testProviders())('filters on %s', (provider) => {
     expect(startsWith).toEqual(ids(await books({ title: { startsWith: 'The River' } })));
     expect(startsWith.length).toBeGreaterThan(0);
 
-    const { isbn: a } = await database.db.book.findUniqueOrThrow({ where: { id: 4 } });
-    const { isbn: b } = await database.db.book.findUniqueOrThrow({ where: { id: 40 } });
+    const { isbn: a } = await t.database.db.book.findUniqueOrThrow({ where: { id: 4 } });
+    const { isbn: b } = await t.database.db.book.findUniqueOrThrow({ where: { id: 40 } });
     expect(await listIds('books', 'BookWhere', { isbn: { in: [b, a, '9780000000000'] } })).toEqual(['4', '40']);
   });
 
@@ -75,8 +64,8 @@ describe.each(await testProviders())('filters on %s', (provider) => {
 
   it('filters ids with in and rejects an id that is not a number', async () => {
     expect(await listIds('books', 'BookWhere', { id: { in: ['9', '1', '5', '99999'] } })).toEqual(['1', '5', '9']);
-    database.statements.length = 0;
-    const res = await gateway.query(`{ books(where: { id: { in: ["1", "x"] } }) { nodes { id } } }`);
+    t.database.statements.length = 0;
+    const res = await t.gateway.query(`{ books(where: { id: { in: ["1", "x"] } }) { nodes { id } } }`);
     expect(res.errors).toEqual([
       {
         message: 'BookWhere.id.in: "x" is not a valid ID',
@@ -85,7 +74,7 @@ describe.each(await testProviders())('filters on %s', (provider) => {
         extensions: { code: 'BAD_USER_INPUT', argument: 'BookWhere.id.in' },
       },
     ]);
-    expect(database.statements).toEqual([]);
+    expect(t.database.statements).toEqual([]);
   });
 
   it('combines filters with AND, OR and NOT', async () => {
@@ -144,7 +133,7 @@ describe.each(await testProviders())('filters on %s', (provider) => {
   it('filters orders by their status enum', async () => {
     expect(await listIds('orders', 'OrderWhere', { status: { equals: 'SHIPPED' } })).toHaveLength(2);
     const res = await listIds('orders', 'OrderWhere', { status: { in: ['PLACED', 'CANCELLED'] } });
-    const expected = await database.db.order.findMany({
+    const expected = await t.database.db.order.findMany({
       where: { status: { in: ['PLACED', 'CANCELLED'] } },
       orderBy: { id: 'asc' },
     });
@@ -158,7 +147,7 @@ describe.each(await testProviders())('filters on %s', (provider) => {
       expect(await listIds('books', 'BookWhere', { title: { startsWith: text } })).toEqual([]);
       expect(await listIds('books', 'BookWhere', { title: { equals: text } })).toEqual([]);
     }
-    expect(await database.db.book.count()).toBe(125);
+    expect(await t.database.db.book.count()).toBe(125);
   });
 
   // Pattern operators escape LIKE wildcards (and SQLite gets an ESCAPE clause
@@ -169,7 +158,7 @@ describe.each(await testProviders())('filters on %s', (provider) => {
   });
 
   it('matches %, _ and \\ literally and ignores case in contains, startsWith and endsWith', async () => {
-    const book = await database.db.book.create({
+    const book = await t.database.db.book.create({
       data: { isbn: '9780000000099', title: '50% Off_Sale\\Path', priceCents: 1, authorId: 1 },
     });
     try {
@@ -180,7 +169,7 @@ describe.each(await testProviders())('filters on %s', (provider) => {
       expect(await listIds('books', 'BookWhere', { title: { startsWith: '50% OFF' } })).toEqual(only);
       expect(await listIds('books', 'BookWhere', { title: { startsWith: '5_%' } })).toEqual([]);
     } finally {
-      await database.db.book.delete({ where: { id: book.id } });
+      await t.database.db.book.delete({ where: { id: book.id } });
     }
   });
 
@@ -205,11 +194,11 @@ describe.each(await testProviders())('filters on %s', (provider) => {
         }
       }
     `;
-    const res = await gateway.query(query);
+    const res = await t.gateway.query(query);
     expect(res.errors).toBeUndefined();
-    expect(database.statements).toHaveLength(3); // authors, books, book counts
+    expect(t.database.statements).toHaveLength(3); // authors, books, book counts
     for (const author of res.data.authors.nodes) {
-      const own = await database.db.book.findMany({
+      const own = await t.database.db.book.findMany({
         where: { authorId: Number(author.id), pages: { gt: 200 } },
         orderBy: [{ title: 'desc' }, { id: 'asc' }],
       });
@@ -238,12 +227,12 @@ describe.each(await testProviders())('filters on %s', (provider) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let more = true; more;) {
-      const res: GraphQLResponse<any> = await gateway.query(query, { after });
+      const res: GraphQLResponse<any> = await t.gateway.query(query, { after });
       expect(res.errors).toBeUndefined();
       seen.push(...res.data.author.books.nodes.map((n: { id: string }) => n.id));
       ({ hasNextPage: more, endCursor: after } = res.data.author.books.pageInfo);
     }
-    const own = await database.db.book.findMany({
+    const own = await t.database.db.book.findMany({
       where: { authorId: 7 },
       orderBy: [{ publishedAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
     });
