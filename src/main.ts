@@ -1,10 +1,13 @@
-// The composition root: config → logger → database (migrated, seeded) →
-// schema (bindings checked) → HTTP server → listen. SIGTERM/SIGINT drain
+// The composition root: config → logger → schema (bindings checked) → HTTP
+// sources (example upstreams started when their variables are unset, outside
+// production) → database (migrated, seeded) → HTTP server → listen. SIGTERM/SIGINT drain
 // in-flight requests with the listener still open (so /readyz can say 503),
 // then exit 0; past the grace period the process exits 1.
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { BindingError } from './bindings/plan.ts';
+import { createHttpSources, sourceEnvNames } from './bindings/http/createHttpSources.ts';
+import { startExampleUpstreamsIfUnset } from './exampleUpstreams.ts';
 import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
 import { createServer } from './http/server.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -20,6 +23,20 @@ async function start(config: Config) {
   const logger = pino({ level: config.logLevel, base: { service: 'switchyard' } });
   logger.info({ database: redact(config.databaseUrl), provider: config.provider }, 'starting');
 
+  // The schema and its sources are checked before the database is touched:
+  // a bad binding or a missing upstream variable changes nothing on disk.
+  const { schema, plan } = createSchema({
+    sdl: readSchemaFile(config.schemaPath),
+    datamodel: loadDataModel(),
+    resolvers,
+  });
+  const env = { ...process.env };
+  const examples =
+    config.env === 'production'
+      ? undefined
+      : await startExampleUpstreamsIfUnset(sourceEnvNames(plan.sources), env, logger);
+  const httpSources = createHttpSources(plan.sources, env);
+
   if (config.migrateOnStart) {
     // Loaded only when used: the schema engine costs about 20 MiB of memory.
     const { applyMigrations } = await import('./sources/prisma/engine/applyMigrations.ts');
@@ -33,8 +50,7 @@ async function start(config: Config) {
   if (config.seedOnStart && (await seedDemoData(db, config.provider)))
     logger.info('demo data seeded into the empty database');
 
-  const { schema } = createSchema({ sdl: readSchemaFile(config.schemaPath), datamodel: loadDataModel(), resolvers });
-  const server = await createServer({ config, db, schema, logger });
+  const server = await createServer({ config, db, schema, logger, httpSources });
   const address = await server.app.listen({ host: config.host, port: config.port });
   logger.info({ url: `${address}/graphql`, ide: config.ide }, 'Switchyard is serving');
 
@@ -53,6 +69,8 @@ async function start(config: Config) {
     await server.drained();
     await server.app.close();
     await db.$disconnect();
+    for (const source of httpSources.values()) source.close();
+    await examples?.close();
     logger.info('stopped');
     process.exit(0);
   };

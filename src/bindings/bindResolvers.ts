@@ -6,6 +6,7 @@ import type { IResolvers } from '@graphql-tools/utils';
 import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { countRows, findPage, type Row } from '../sources/prisma/batch.ts';
+import { httpResolver } from './http/httpResolver.ts';
 import { planPage, toConnection, type PageArgs } from './connection.ts';
 import { keyWhere, mutationResolver } from './mutations.ts';
 import type { BindingPlan, FieldBinding } from './plan.ts';
@@ -71,6 +72,8 @@ function resolverFor(
         );
         return binding.shape === 'list' ? connection.nodes : connection;
       };
+    case 'http':
+      return httpResolver(binding, plan.sources.get(binding.source)!) as Resolver;
     case 'create':
     case 'update':
     case 'delete': {

@@ -2,6 +2,7 @@
 // plus the filter and order inputs, all checked against the Prisma data model.
 // bindResolvers() turns the plan into resolvers; nothing is re-validated there.
 import type { Model, ModelField } from '../sources/prisma/datamodel.ts';
+import type { HttpBinding, SourceSpec } from './http/httpPlan.ts';
 
 /** A field argument that names a unique model field (`book(id:)`, `book(isbn:)`). */
 export interface KeyArg {
@@ -54,7 +55,8 @@ export type FieldBinding =
   | { kind: 'create'; model: Model; inputArg: string; input: InputSpec }
   | { kind: 'update'; model: Model; keys: KeyArg[]; inputArg: string; input: InputSpec }
   | { kind: 'delete'; model: Model; keys: KeyArg[] }
-  | { kind: 'resolver' };
+  | { kind: 'resolver' }
+  | HttpBinding;
 
 export interface BindingPlan {
   /** `Type.field` → binding. Fields absent here use the default resolver. */
@@ -63,6 +65,8 @@ export interface BindingPlan {
   models: Map<string, Model>;
   where: Map<string, WhereSpec>;
   order: Map<string, OrderSpec>;
+  /** `@source` name → what it declares (environment references unresolved). */
+  sources: Map<string, SourceSpec>;
 }
 
 export class BindingError extends Error {

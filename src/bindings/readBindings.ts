@@ -18,6 +18,8 @@ import {
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { findField, findModel, type DataModel, type Model, type ModelField } from '../sources/prisma/datamodel.ts';
+import type { ItemShape } from './http/httpPlan.ts';
+import { readHttpBinding, readSources } from './http/readHttpBindings.ts';
 import { BindingError, type BindingPlan, type FieldBinding, type KeyArg, type ListArgs } from './plan.ts';
 import { columnName, createFilterInputs } from './readFilterInputs.ts';
 import { checkScalarType } from './scalarCompat.ts';
@@ -35,6 +37,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     models: new Map(),
     where: inputs.result.where,
     order: inputs.result.order,
+    sources: readSources(schema, (p) => problems.push(p)),
   };
   const has = (node: Parameters<typeof getDirective>[1], name: string) =>
     getDirective(schema, node, name) !== undefined;
@@ -187,11 +190,31 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     };
   }
 
+  // @http fields, on any object type. A placeholder {$parent.x} on a @model
+  // type reads the column behind field x.
+  const httpContext = { schema, models: plan.models, problem };
+  const shapes = new Map<string, Map<string, ItemShape>>();
+  const columnOf = (parent: GraphQLObjectType, name: string) => {
+    const field = parent.getFields()[name];
+    return plan.models.has(parent.name) && field ? columnName(schema, field, name) : undefined;
+  };
+  for (const type of objectTypes) {
+    for (const field of Object.values(type.getFields())) {
+      if (!has(field, 'http')) continue;
+      const at = `${type.name}.${field.name}`;
+      const others = [...operationDirectives, 'resolver', 'column'].filter((d) => has(field, d));
+      if (others.length) problem(`${at} has @http and @${others.join(', @')}; use one binding`);
+      const binding = readHttpBinding(httpContext, type, field, plan.sources, columnOf, shapes);
+      if (binding) plan.fields.set(at, binding);
+    }
+  }
+
   // Fields of @model types: columns, relations, or hand-written resolvers.
   for (const [typeName, model] of plan.models) {
     const type = schema.getType(typeName) as GraphQLObjectType;
     for (const field of Object.values(type.getFields())) {
       const at = `${typeName}.${field.name}`;
+      if (has(field, 'http')) continue; // read above
       if (has(field, 'resolver')) {
         plan.fields.set(at, { kind: 'resolver' });
         continue;
@@ -222,6 +245,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     for (const field of Object.values(type.getFields())) {
       const at = `${type.name}.${field.name}`;
       const used = operationDirectives.filter((d) => has(field, d));
+      if (has(field, 'http')) continue; // read above
       if (used.length === 0) {
         if (has(field, 'resolver')) plan.fields.set(at, { kind: 'resolver' });
         continue;

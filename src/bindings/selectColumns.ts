@@ -40,6 +40,7 @@ function columnsOfType(
     if (!binding) columns.add(name);
     else if (binding.kind === 'column') columns.add(binding.column);
     else if (binding.kind === 'toOne' || binding.kind === 'toMany') columns.add(binding.parentKey);
+    else if (binding.kind === 'http') for (const key of binding.parentKeys) columns.add(key);
     else if (binding.kind === 'resolver') return undefined;
   }
   return [...columns].sort();

@@ -18,3 +18,20 @@ export const badUserInput = (message: string, extensions?: Record<string, unknow
 
 export const notFound = (message: string, extensions?: Record<string, unknown>) =>
   new GatewayError(ErrorCode.NOT_FOUND, message, extensions);
+
+/**
+ * A failed HTTP source call, as a field error. The upstream's status goes to
+ * `extensions.http.status` in formatError: Apollo Server takes an `http`
+ * extension on a thrown error as the status of the whole response, which
+ * would turn a partial result into an error response.
+ */
+export class UpstreamFieldError extends GatewayError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly sourceName: string,
+    readonly upstreamStatus?: number,
+  ) {
+    super(code, message, { source: sourceName });
+  }
+}

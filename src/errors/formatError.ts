@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from './codes.ts';
-import { GatewayError } from './GatewayError.ts';
+import { GatewayError, UpstreamFieldError } from './GatewayError.ts';
 
 // Codes Apollo Server assigns to errors in the request itself; their messages
 // describe the client's document or variables, never server internals.
@@ -25,6 +25,9 @@ export function createFormatError(logger: Logger) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (original instanceof UpstreamFieldError && original.upstreamStatus !== undefined) {
+      return { ...formatted, extensions: { ...extensions, http: { status: original.upstreamStatus } } };
+    }
     if (original instanceof GatewayError) {
       return { ...formatted, extensions };
     }

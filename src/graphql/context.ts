@@ -1,9 +1,16 @@
 // What every resolver receives. Built once per request by the HTTP layer.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { ListOptions } from '../bindings/connection.ts';
 import type { Loaders } from '../loaders/createLoaders.ts';
+import type { HttpCall, HttpResult } from '../sources/http/types.ts';
 import type { Db } from '../sources/prisma/client.ts';
 import type { SourceLog } from '../sources/sourceLog.ts';
+
+/** One `@source`'s client, shared by all requests (src/sources/http/HttpSource.ts). */
+export interface HttpSourceClient {
+  call(call: HttpCall): Promise<HttpResult>;
+}
 
 export interface GatewayContext {
   db: Db;
@@ -11,5 +18,7 @@ export interface GatewayContext {
   log: SourceLog;
   /** Page sizes, and the provider whose filter semantics apply. */
   lists: ListOptions;
+  /** HTTP sources by name, and the client's request headers (some sources forward a few). */
+  http: { sources: ReadonlyMap<string, HttpSourceClient>; headers: IncomingHttpHeaders };
   logger: Logger;
 }

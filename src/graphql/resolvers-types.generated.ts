@@ -83,13 +83,23 @@ export type Book = {
   id: Scalars['ID']['output'];
   isbn: Scalars['String']['output'];
   pages?: Maybe<Scalars['Int']['output']>;
+  /** The price in another currency, at the European Central Bank's daily reference rate. */
+  price: Money;
   /** Price in euro cents. */
   priceCents: Scalars['Int']['output'];
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
   reviews: ReviewConnection;
+  /** Stock in the warehouses, from the inventory API; null when it does not stock the book. One call for all books. */
+  stock?: Maybe<Stock>;
   /** Copies the shop holds. */
   stockQuantity: Scalars['Int']['output'];
   title: Scalars['String']['output'];
+};
+
+
+/** A title the shop sells. */
+export type BookPriceArgs = {
+  currency?: Scalars['String']['input'];
 };
 
 
@@ -149,6 +159,18 @@ export type BookWhere = {
 export type BooleanFilter = {
   equals?: InputMaybe<Scalars['Boolean']['input']>;
   not?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * When a source's circuit opens: at `failureRatio` of failed calls within `windowMs`
+ * (once the window holds `minimumCalls`). While open, calls fail fast with
+ * UPSTREAM_UNAVAILABLE; after `resetMs` one probe call decides.
+ */
+export type CircuitBreaker = {
+  failureRatio?: InputMaybe<Scalars['Float']['input']>;
+  minimumCalls?: InputMaybe<Scalars['Int']['input']>;
+  resetMs?: InputMaybe<Scalars['Int']['input']>;
+  windowMs?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CreateAuthorInput = {
@@ -239,6 +261,14 @@ export type DateTimeFilter = {
   notIn?: InputMaybe<Array<Scalars['DateTime']['input']>>;
 };
 
+/** The European Central Bank's euro reference rates of one day. */
+export type EuroRates = {
+  __typename?: 'EuroRates';
+  date: Scalars['DateTime']['output'];
+  publisher: Scalars['String']['output'];
+  rates: Array<Rate>;
+};
+
 export type FloatFilter = {
   equals?: InputMaybe<Scalars['Float']['input']>;
   gt?: InputMaybe<Scalars['Float']['input']>;
@@ -248,6 +278,31 @@ export type FloatFilter = {
   lte?: InputMaybe<Scalars['Float']['input']>;
   not?: InputMaybe<Scalars['Float']['input']>;
   notIn?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
+/**
+ * Calls for many parents in one request: the keys of all parents in a batch go
+ * into one call (split into calls of at most `maxSize` keys), and the response's
+ * items are matched back to their parents by `key` (missing keys give null).
+ * The keys travel either in the query parameter `param`, joined by `separator`
+ * (`get: "/stock?isbn={$parent.isbn}"` becomes `/stock?isbn=a,b,c`), or as an
+ * array in the top-level field `bodyField` of a JSON POST body, taking each
+ * parent's key from `from` (`$parent.isbn`).
+ */
+export type HttpBatch = {
+  bodyField?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** The path, inside each item of the response, of the item's key. */
+  key: Scalars['String']['input'];
+  maxSize?: InputMaybe<Scalars['Int']['input']>;
+  param?: InputMaybe<Scalars['String']['input']>;
+  separator?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A header sent with every call to a source. `value` may be `env:NAME`: read from the environment at startup. */
+export type HttpHeader = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
 };
 
 export type IdFilter = {
@@ -266,6 +321,19 @@ export type IntFilter = {
   lte?: InputMaybe<Scalars['Int']['input']>;
   not?: InputMaybe<Scalars['Int']['input']>;
   notIn?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
+/** An amount of money in a currency. */
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Float']['output'];
+  currency: Scalars['String']['output'];
+  /** The day of the rate. */
+  date: Scalars['DateTime']['output'];
+  /** The amount as text, e.g. $12.34. */
+  formatted: Scalars['String']['output'];
+  /** Units of the currency per euro. */
+  rate: Scalars['Float']['output'];
 };
 
 export type Mutation = {
@@ -420,9 +488,13 @@ export type Query = {
   books: BookConnection;
   customer?: Maybe<Customer>;
   customers: CustomerConnection;
+  /** Today's euro reference rates, from the European Central Bank's XML feed. */
+  euroRates: EuroRates;
   order?: Maybe<Order>;
   orders: OrderConnection;
   reviews: ReviewConnection;
+  /** Stock of one book by ISBN, from the inventory API's single-item endpoint. */
+  stock?: Maybe<Stock>;
 };
 
 
@@ -496,6 +568,18 @@ export type QueryReviewsArgs = {
   where?: InputMaybe<ReviewWhere>;
 };
 
+
+export type QueryStockArgs = {
+  isbn: Scalars['String']['input'];
+};
+
+/** One euro in another currency. */
+export type Rate = {
+  __typename?: 'Rate';
+  currency: Scalars['String']['output'];
+  rate: Scalars['Float']['output'];
+};
+
 /** A customer's opinion of a book. */
 export type Review = {
   __typename?: 'Review';
@@ -548,6 +632,23 @@ export type SortOrder =
   | 'ASC'
   | 'DESC';
 
+/** How a source's responses are decoded. */
+export type SourceFormat =
+  | 'JSON'
+  | 'XML';
+
+/** A book's stock, as the inventory API reports it. */
+export type Stock = {
+  __typename?: 'Stock';
+  /** Copies ready to ship. */
+  available: Scalars['Int']['output'];
+  isbn: Scalars['String']['output'];
+  /** Copies held for orders not yet shipped. */
+  reserved: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  warehouse: Warehouse;
+};
+
 /**
  * Text filters. `contains`, `startsWith` and `endsWith` ignore case and match their
  * value literally (`%` and `_` are plain characters) on every provider; on SQLite,
@@ -579,6 +680,18 @@ export type UpdateBookInput = {
   publishedAt?: InputMaybe<Scalars['DateTime']['input']>;
   stockQuantity?: InputMaybe<Scalars['Int']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Warehouse = {
+  __typename?: 'Warehouse';
+  city: Scalars['String']['output'];
+  code: Scalars['String']['output'];
+};
+
+/** A prefix for XML element names in selection paths (`g:subject`), bound to a namespace URI. */
+export type XmlNamespace = {
+  prefix: Scalars['String']['input'];
+  uri: Scalars['String']['input'];
 };
 
 
@@ -667,6 +780,7 @@ export type ResolversTypes = {
   BookWhere: BookWhere;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BooleanFilter: BooleanFilter;
+  CircuitBreaker: CircuitBreaker;
   CreateAuthorInput: CreateAuthorInput;
   CreateBookInput: CreateBookInput;
   CreateReviewInput: CreateReviewInput;
@@ -677,12 +791,16 @@ export type ResolversTypes = {
   CustomerWhere: CustomerWhere;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeFilter: DateTimeFilter;
+  EuroRates: ResolverTypeWrapper<EuroRates>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FloatFilter: FloatFilter;
+  HttpBatch: HttpBatch;
+  HttpHeader: HttpHeader;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IDFilter: IdFilter;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IntFilter: IntFilter;
+  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OrderEdge']>, nodes: Array<ResolversTypes['Order']> }>;
@@ -696,6 +814,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceOrderInput: PlaceOrderInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Rate: ResolverTypeWrapper<Rate>;
   Review: ResolverTypeWrapper<ReviewRow>;
   ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ReviewEdge']>, nodes: Array<ResolversTypes['Review']> }>;
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
@@ -703,10 +822,14 @@ export type ResolversTypes = {
   ReviewOrder: ReviewOrder;
   ReviewWhere: ReviewWhere;
   SortOrder: SortOrder;
+  SourceFormat: SourceFormat;
+  Stock: ResolverTypeWrapper<Stock>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StringFilter: StringFilter;
   UpdateAuthorInput: UpdateAuthorInput;
   UpdateBookInput: UpdateBookInput;
+  Warehouse: ResolverTypeWrapper<Warehouse>;
+  XmlNamespace: XmlNamespace;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -724,6 +847,7 @@ export type ResolversParentTypes = {
   BookWhere: BookWhere;
   Boolean: Scalars['Boolean']['output'];
   BooleanFilter: BooleanFilter;
+  CircuitBreaker: CircuitBreaker;
   CreateAuthorInput: CreateAuthorInput;
   CreateBookInput: CreateBookInput;
   CreateReviewInput: CreateReviewInput;
@@ -734,12 +858,16 @@ export type ResolversParentTypes = {
   CustomerWhere: CustomerWhere;
   DateTime: Scalars['DateTime']['output'];
   DateTimeFilter: DateTimeFilter;
+  EuroRates: EuroRates;
   Float: Scalars['Float']['output'];
   FloatFilter: FloatFilter;
+  HttpBatch: HttpBatch;
+  HttpHeader: HttpHeader;
   ID: Scalars['ID']['output'];
   IDFilter: IdFilter;
   Int: Scalars['Int']['output'];
   IntFilter: IntFilter;
+  Money: Money;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OrderEdge']>, nodes: Array<ResolversParentTypes['Order']> };
@@ -752,16 +880,20 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PlaceOrderInput: PlaceOrderInput;
   Query: Record<PropertyKey, never>;
+  Rate: Rate;
   Review: ReviewRow;
   ReviewConnection: Omit<ReviewConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ReviewEdge']>, nodes: Array<ResolversParentTypes['Review']> };
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
   ReviewListFilter: ReviewListFilter;
   ReviewOrder: ReviewOrder;
   ReviewWhere: ReviewWhere;
+  Stock: Stock;
   String: Scalars['String']['output'];
   StringFilter: StringFilter;
   UpdateAuthorInput: UpdateAuthorInput;
   UpdateBookInput: UpdateBookInput;
+  Warehouse: Warehouse;
+  XmlNamespace: XmlNamespace;
 };
 
 export type ColumnDirectiveArgs = {
@@ -792,6 +924,27 @@ export type FindDirectiveArgs = { };
 
 export type FindDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = FindDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type FromDirectiveArgs = {
+  path: Scalars['String']['input'];
+};
+
+export type FromDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = FromDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type HttpDirectiveArgs = {
+  batch?: Maybe<HttpBatch>;
+  body?: Maybe<Scalars['String']['input']>;
+  delete?: Maybe<Scalars['String']['input']>;
+  get?: Maybe<Scalars['String']['input']>;
+  patch?: Maybe<Scalars['String']['input']>;
+  post?: Maybe<Scalars['String']['input']>;
+  put?: Maybe<Scalars['String']['input']>;
+  retry?: Maybe<Scalars['Boolean']['input']>;
+  select?: Maybe<Scalars['String']['input']>;
+  source: Scalars['String']['input'];
+};
+
+export type HttpDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = HttpDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ListDirectiveArgs = { };
 
 export type ListDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ListDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -805,6 +958,24 @@ export type ModelDirectiveResolver<Result, Parent, ContextType = GatewayContext,
 export type ResolverDirectiveArgs = { };
 
 export type ResolverDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ResolverDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SourceDirectiveArgs = {
+  breaker?: Maybe<CircuitBreaker>;
+  cache?: Maybe<Scalars['Boolean']['input']>;
+  cacheMaxBytes?: Maybe<Scalars['Int']['input']>;
+  format?: Maybe<SourceFormat>;
+  forwardHeaders?: Maybe<Array<Scalars['String']['input']>>;
+  headers?: Maybe<Array<HttpHeader>>;
+  maxBodyBytes?: Maybe<Scalars['Int']['input']>;
+  maxConcurrency?: Maybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
+  namespaces?: Maybe<Array<XmlNamespace>>;
+  retries?: Maybe<Scalars['Int']['input']>;
+  timeoutMs?: Maybe<Scalars['Int']['input']>;
+  url: Scalars['String']['input'];
+};
+
+export type SourceDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = SourceDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type UpdateDirectiveArgs = { };
 
@@ -837,9 +1008,11 @@ export type BookResolvers<ContextType = GatewayContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isbn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pages?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType, RequireFields<BookPriceArgs, 'currency'>>;
   priceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<BookReviewsArgs>>;
+  stock?: Resolver<Maybe<ResolversTypes['Stock']>, ParentType, ContextType>;
   stockQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -880,6 +1053,20 @@ export type CustomerEdgeResolvers<ContextType = GatewayContext, ParentType exten
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type EuroRatesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EuroRates'] = ResolversParentTypes['EuroRates']> = {
+  date?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  publisher?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rates?: Resolver<Array<ResolversTypes['Rate']>, ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createAuthor?: Resolver<ResolversTypes['Author'], ParentType, ContextType, RequireFields<MutationCreateAuthorArgs, 'input'>>;
@@ -936,9 +1123,16 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   books?: Resolver<ResolversTypes['BookConnection'], ParentType, ContextType, Partial<QueryBooksArgs>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
+  euroRates?: Resolver<ResolversTypes['EuroRates'], ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<QueryReviewsArgs>>;
+  stock?: Resolver<Maybe<ResolversTypes['Stock']>, ParentType, ContextType, RequireFields<QueryStockArgs, 'isbn'>>;
+};
+
+export type RateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Rate'] = ResolversParentTypes['Rate']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type ReviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
@@ -962,6 +1156,19 @@ export type ReviewEdgeResolvers<ContextType = GatewayContext, ParentType extends
   node?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
 };
 
+export type StockResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Stock'] = ResolversParentTypes['Stock']> = {
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  isbn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
+};
+
+export type WarehouseResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
   Author?: AuthorResolvers<ContextType>;
   AuthorConnection?: AuthorConnectionResolvers<ContextType>;
@@ -973,6 +1180,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EuroRates?: EuroRatesResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -980,9 +1189,12 @@ export type Resolvers<ContextType = GatewayContext> = {
   OrderLine?: OrderLineResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Rate?: RateResolvers<ContextType>;
   Review?: ReviewResolvers<ContextType>;
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  Stock?: StockResolvers<ContextType>;
+  Warehouse?: WarehouseResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
@@ -991,8 +1203,11 @@ export type DirectiveResolvers<ContextType = GatewayContext> = {
   create?: CreateDirectiveResolver<any, any, ContextType>;
   delete?: DeleteDirectiveResolver<any, any, ContextType>;
   find?: FindDirectiveResolver<any, any, ContextType>;
+  from?: FromDirectiveResolver<any, any, ContextType>;
+  http?: HttpDirectiveResolver<any, any, ContextType>;
   list?: ListDirectiveResolver<any, any, ContextType>;
   model?: ModelDirectiveResolver<any, any, ContextType>;
   resolver?: ResolverDirectiveResolver<any, any, ContextType>;
+  source?: SourceDirectiveResolver<any, any, ContextType>;
   update?: UpdateDirectiveResolver<any, any, ContextType>;
 };

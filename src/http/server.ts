@@ -12,7 +12,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createFormatError } from '../errors/formatError.ts';
-import type { GatewayContext } from '../graphql/context.ts';
+import type { GatewayContext, HttpSourceClient } from '../graphql/context.ts';
 import { createLoaders } from '../loaders/createLoaders.ts';
 import { pingDb, type Db } from '../sources/prisma/client.ts';
 import { SourceLog } from '../sources/sourceLog.ts';
@@ -30,6 +30,8 @@ export interface ServerDeps {
   db: Db;
   schema: GraphQLSchema;
   logger: Logger;
+  /** The schema's `@source` clients, by name. */
+  httpSources?: ReadonlyMap<string, HttpSourceClient>;
 }
 
 export interface Server {
@@ -44,7 +46,13 @@ export interface Server {
   drained(): Promise<void>;
 }
 
-export async function createServer({ config, db, schema, logger }: ServerDeps): Promise<Server> {
+export async function createServer({
+  config,
+  db,
+  schema,
+  logger,
+  httpSources = new Map(),
+}: ServerDeps): Promise<Server> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
@@ -95,7 +103,14 @@ export async function createServer({ config, db, schema, logger }: ServerDeps): 
         const log = new SourceLog({
           countStatements: wantsSourceLog(config.debugSources, request.headers['x-switchyard-debug']),
         });
-        return { db, log, loaders: createLoaders(db, log), lists, logger: request.log as Logger };
+        return {
+          db,
+          log,
+          loaders: createLoaders(db, log),
+          lists,
+          http: { sources: httpSources, headers: request.headers },
+          logger: request.log as Logger,
+        };
       },
     }),
   });

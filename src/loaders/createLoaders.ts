@@ -19,6 +19,17 @@ export interface ChildQuery {
   columns?: Columns;
 }
 
+/** A batch function: keys in, values (or an Error per key) out, same length and order. */
+export type BatchFn<K, V> = (keys: readonly K[]) => Promise<(V | Error)[]>;
+
+export interface KeyedOptions<K> {
+  /** Keys per batch; larger batches are split. */
+  maxBatchSize?: number;
+  /** false: one call per distinct key (still cached for the request). */
+  batch?: boolean;
+  cacheKeyFn?: (key: K) => unknown;
+}
+
 export interface Loaders {
   /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
   row(model: string, field: string, columns?: Columns): DataLoader<unknown, Row | null>;
@@ -30,6 +41,11 @@ export interface Loaders {
     foreignKey: string,
     query: Omit<ChildQuery, 'orderBy' | 'columns'>,
   ): DataLoader<unknown, number>;
+  /**
+   * A loader over a caller's batch function, registered under `id` for the
+   * request: HTTP bindings use it for batch endpoints and per-request caching.
+   */
+  keyed<K, V>(id: string, batch: BatchFn<K, V>, options?: KeyedOptions<K>): DataLoader<K, V>;
 }
 
 // Keys are primitives after coercion; dates are compared by instant.
@@ -49,6 +65,15 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
   }
 
   return {
+    keyed<K, V>(id: string, batch: BatchFn<K, V>, options: KeyedOptions<K> = {}) {
+      let loader = loaders.get(id) as DataLoader<K, V> | undefined;
+      if (!loader) {
+        loader = new DataLoader<K, V, unknown>(batch, options);
+        loaders.set(id, loader as DataLoader<unknown, unknown>);
+      }
+      return loader;
+    },
+
     row: (model, field, columns) =>
       memo(`row:${model}.${field}:${columns?.join(',') ?? '*'}`, async (keys) => {
         const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>

@@ -20,6 +20,13 @@ export interface SourceCall {
   /** Database calls: SQL statements sent to the database. */
   statements?: number;
   durationMs: number;
+  /** HTTP calls: the method, the URL without secrets, the status and where the answer came from. */
+  method?: string;
+  url?: string;
+  status?: number;
+  cache?: string;
+  attempts?: number;
+  /** The error's code (UPSTREAM_TIMEOUT, …) or name. */
   error?: string;
 }
 
@@ -29,7 +36,7 @@ export class SourceLog {
   constructor(private readonly options: { countStatements: boolean } = { countStatements: true }) {}
 
   /** Runs one source call, recording it (and its statements) in this log. */
-  async record<T>(call: Omit<SourceCall, 'durationMs'>, run: () => Promise<T>): Promise<T> {
+  async record<T>(call: Omit<SourceCall, 'durationMs'>, run: (entry: SourceCall) => Promise<T>): Promise<T> {
     const entry: SourceCall = { ...call, durationMs: 0 };
     const counted = this.options.countStatements && call.source === 'db';
     if (counted) entry.statements = 0;
@@ -38,9 +45,10 @@ export class SourceLog {
     try {
       // Awaited inside the scope: Prisma's promises are lazy and start on
       // `.then()`, so an await outside `run` would start the query unscoped.
-      return counted ? await currentCall.run(entry, async () => await run()) : await run();
+      return counted ? await currentCall.run(entry, async () => await run(entry)) : await run(entry);
     } catch (error) {
-      entry.error = error instanceof Error ? error.name : 'Error';
+      const code = (error as { code?: unknown }).code;
+      entry.error = typeof code === 'string' ? code : error instanceof Error ? error.name : 'Error';
       throw error;
     } finally {
       entry.durationMs = Math.round((performance.now() - started) * 100) / 100;

@@ -44,6 +44,25 @@ describe('first and second start on one SQLite file', () => {
     expect(first?.applied).toEqual([expect.stringMatching(/_init$/)]);
     expect(messages(running.logs)).toContain('demo data seeded into the empty database');
     expect(await totalAuthors(running)).toEqual({ data: { authors: { totalCount: 25 } } });
+    // With INVENTORY_URL and FX_URL unset, the example upstreams serve the HTTP fields, and the log says so.
+    expect(messages(running.logs)).toEqual(
+      expect.arrayContaining([
+        'INVENTORY_URL is unset: serving the example inventory API from examples/upstreams',
+        'FX_URL is unset: serving the example exchange-rate feed from examples/upstreams',
+      ]),
+    );
+    const http = await postGraphQL(
+      running.url,
+      '{ books(first: 3) { nodes { price(currency: "USD") { currency } } } euroRates { publisher } }',
+    );
+    expect(http.body).toEqual({
+      data: {
+        books: { nodes: Array(3).fill({ price: { currency: 'USD' } }) },
+        euroRates: { publisher: 'European Central Bank' },
+      },
+    });
+    const stocked = await postGraphQL(running.url, '{ books(first: 10) { nodes { stock { available } } } }');
+    expect((stocked.body as { errors?: unknown }).errors).toBeUndefined();
     expect(await running.stop()).toBe(0);
 
     running = await startServer({ env: { DATABASE_URL: url } });
@@ -68,6 +87,14 @@ describe('refusing to start', () => {
     expect(output).toContain('Switchyard did not start: Invalid configuration');
     expect(output).toMatch(pattern);
     expect(output).not.toContain('Switchyard is serving');
+  });
+
+  it('in production, refuses to start without the upstream URLs instead of serving the examples', async () => {
+    const { code, output } = await runUntilExit({ NODE_ENV: 'production', DATABASE_URL: freshSqliteUrl().url });
+
+    expect(code).toBe(1);
+    expect(output).toContain('@source(name: "inventory") url reads INVENTORY_URL, which is not set');
+    expect(output).toContain('@source(name: "fx") url reads FX_URL, which is not set');
   });
 
   it('names the variable for a non-SQLite, non-Postgres DATABASE_URL', async () => {

@@ -1,7 +1,11 @@
 // The whole gateway in-process (schema, bindings, loaders, Fastify + Apollo)
 // over a real test database, called through Fastify's inject: no socket, but
 // every HTTP concern (parsing, status codes, plugins) still runs.
+import { createHttpSources } from '../../src/bindings/http/createHttpSources.ts';
 import { loadConfig } from '../../src/config.ts';
+import { startFxServer } from '../../examples/upstreams/fx.ts';
+import { startInventoryServer } from '../../examples/upstreams/inventory.ts';
+import type { UpstreamServer } from '../../examples/upstreams/types.ts';
 import { createSchema, readSchemaFile } from '../../src/graphql/createSchema.ts';
 import { createServer } from '../../src/http/server.ts';
 import { resolvers } from '../../src/resolvers/index.ts';
@@ -26,12 +30,24 @@ export interface TestGateway {
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
   inject: Awaited<ReturnType<typeof createServer>>['app']['inject'];
+  /** The example upstreams the gateway's HTTP sources call (absent when the test brought its own). */
+  upstreams?: { inventory: UpstreamServer; fx: UpstreamServer };
   close(): Promise<void>;
 }
+
+export interface TestGatewayOptions {
+  /** schema.graphql's text; the shipped schema by default. */
+  sdl?: string;
+  /** Values for the sources' env: references; without them the example upstreams are started. */
+  sourceEnv?: Record<string, string>;
+}
+
+export const exampleInventoryKey = 'test-inventory-key';
 
 export async function createTestGateway(
   database: TestDatabase,
   env: Record<string, string> = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -41,10 +57,26 @@ export async function createTestGateway(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const { schema } = createSchema({ sdl: readSchemaFile('schema.graphql'), datamodel: loadDataModel(), resolvers });
-  const { app } = await createServer({ config, db: database.db, schema, logger: pino({ level: 'silent' }) });
+  const sdl = options.sdl ?? readSchemaFile('schema.graphql');
+  const { schema, plan } = createSchema({ sdl, datamodel: loadDataModel(), resolvers });
+  let upstreams: TestGateway['upstreams'];
+  let sourceEnv = options.sourceEnv;
+  if (!sourceEnv) {
+    const [inventory, fx] = await Promise.all([startInventoryServer({ apiKey: exampleInventoryKey }), startFxServer()]);
+    upstreams = { inventory, fx };
+    sourceEnv = { INVENTORY_URL: inventory.url, INVENTORY_API_KEY: exampleInventoryKey, FX_URL: fx.url };
+  }
+  const httpSources = createHttpSources(plan.sources, sourceEnv);
+  const { app } = await createServer({
+    config,
+    db: database.db,
+    schema,
+    logger: pino({ level: 'silent' }),
+    httpSources,
+  });
   await app.ready();
   return {
+    upstreams,
     inject: app.inject.bind(app),
     async query(query, variables, headers = {}) {
       const res = await app.inject({
@@ -55,7 +87,11 @@ export async function createTestGateway(
       });
       return { status: res.statusCode, ...(res.json() as object) };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      for (const source of httpSources.values()) source.close();
+      await Promise.all([upstreams?.inventory.close(), upstreams?.fx.close()]);
+    },
   };
 }
 

@@ -1,0 +1,169 @@
+// The resolver of an `@http` field. Calls go through the request's loaders:
+// a batched field sends the keys of all its parents in one call (split at
+// `maxSize`) and matches items back by key; any other GET is made once per
+// distinct URL per request. The source itself shares identical in-flight GETs
+// across requests, caches, retries and breaks the circuit.
+import { ErrorCode } from '../../errors/codes.ts';
+import { UpstreamFieldError } from '../../errors/GatewayError.ts';
+import type { GatewayContext, HttpSourceClient } from '../../graphql/context.ts';
+import { UpstreamError, type HttpCall, type HttpResult } from '../../sources/http/types.ts';
+import { applyShape, ShapeError } from './applyShape.ts';
+import type { HttpBinding, Placeholder, SourceSpec } from './httpPlan.ts';
+import { isXmlElement, selectPath } from './selectPath.ts';
+import { renderCall, type ValueOf } from './template.ts';
+
+type Parent = Record<string, unknown> | null | undefined;
+
+/** An upstream failure or unusable answer, as the field's error. Other errors are bugs and stay masked. */
+function fieldError(binding: HttpBinding, error: unknown): Error {
+  if (error instanceof UpstreamError)
+    return new UpstreamFieldError(ErrorCode[error.code], error.message, error.source, error.status);
+  if (error instanceof ShapeError)
+    return new UpstreamFieldError(
+      ErrorCode.UPSTREAM_BAD_RESPONSE,
+      `${binding.source} sent a value that does not fit the schema: ${error.message}`,
+      binding.source,
+    );
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function forwarded(spec: SourceSpec, ctx: GatewayContext): Record<string, string> | undefined {
+  if (spec.forwardHeaders.length === 0) return undefined;
+  const headers: Record<string, string> = {};
+  for (const name of spec.forwardHeaders) {
+    const value = ctx.http.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+async function send(
+  binding: HttpBinding,
+  spec: SourceSpec,
+  ctx: GatewayContext,
+  call: Pick<HttpCall, 'path' | 'body'>,
+  batchSize?: number,
+): Promise<HttpResult> {
+  const source = ctx.http.sources.get(binding.source) as HttpSourceClient;
+  return ctx.log.record(
+    { source: binding.source, operation: binding.at, method: binding.method, batchSize },
+    async (entry) => {
+      entry.url = call.path;
+      try {
+        const result = await source.call({
+          method: binding.method,
+          ...call,
+          headers: forwarded(spec, ctx),
+          retryNonIdempotent: binding.retry,
+        });
+        Object.assign(entry, {
+          url: result.url,
+          status: result.status,
+          cache: result.cache,
+          attempts: result.attempts,
+        });
+        return result;
+      } catch (error) {
+        if (error instanceof UpstreamError && error.status !== undefined) entry.status = error.status;
+        throw error;
+      }
+    },
+  );
+}
+
+function keyText(value: unknown): string {
+  return isXmlElement(value) ? value.text : String(value);
+}
+
+/** One batched call for `keys`; each key gets its shaped value or its own error. */
+async function loadBatch(
+  binding: HttpBinding,
+  spec: SourceSpec,
+  ctx: GatewayContext,
+  rest: string,
+  body: unknown,
+  keys: readonly unknown[],
+): Promise<unknown[]> {
+  const batch = binding.batch!;
+  let path = rest;
+  if (batch.param) {
+    const joined = keys.map((k) => encodeURIComponent(String(k))).join(batch.separator);
+    path += `${rest.includes('?') ? '&' : '?'}${encodeURIComponent(batch.param)}=${joined}`;
+  } else {
+    body = { ...(body as object | undefined), [batch.bodyField!]: keys };
+  }
+  let result: HttpResult;
+  try {
+    result = await send(binding, spec, ctx, { path, body }, keys.length);
+  } catch (error) {
+    const failure = fieldError(binding, error);
+    return keys.map(() => failure);
+  }
+  const items = selectPath(result.value, binding.select).flatMap((n) => (Array.isArray(n) ? n : [n]));
+  const byKey = new Map<string, unknown[]>();
+  for (const item of items) {
+    const key = selectPath(item, batch.key)[0];
+    if (key === undefined || key === null) continue;
+    const text = keyText(key);
+    byKey.set(text, [...(byKey.get(text) ?? []), item]);
+  }
+  return keys.map((key) => {
+    const matched = byKey.get(String(key)) ?? [];
+    try {
+      return applyShape(binding.shape, binding.shape.list ? matched : matched.slice(0, 1), binding.at);
+    } catch (error) {
+      return fieldError(binding, error);
+    }
+  });
+}
+
+export function httpResolver(binding: HttpBinding, spec: SourceSpec) {
+  const bodyOf = (args: Record<string, unknown>) =>
+    binding.body ? (binding.body.arg ? args[binding.body.arg] : args) : undefined;
+  const idempotentRead = binding.method === 'GET';
+  const notFoundIsNull = idempotentRead && !binding.shape.nonNull;
+
+  return async (parent: Parent, args: Record<string, unknown>, ctx: GatewayContext): Promise<unknown> => {
+    const valueOf: ValueOf = (p: Placeholder) => (p.from === 'args' ? args[p.name] : parent?.[p.key]);
+    const empty = binding.shape.list ? [] : null;
+
+    if (binding.batch) {
+      const key = valueOf(binding.batch.keyFrom);
+      const rest = renderCall(binding, valueOf, binding.batch.param);
+      if (key === null || key === undefined || rest === null) return empty;
+      const body = bodyOf(args);
+      // Parents whose calls differ in anything but the key go in separate batches.
+      const id = `http:${binding.at}:${rest}:${body === undefined ? '' : JSON.stringify(body)}`;
+      const loader = ctx.loaders.keyed<unknown, unknown>(
+        id,
+        (keys) => loadBatch(binding, spec, ctx, rest, body, keys),
+        {
+          maxBatchSize: binding.batch.maxSize,
+          cacheKeyFn: String,
+        },
+      );
+      return loader.load(key);
+    }
+
+    const path = renderCall(binding, valueOf);
+    if (path === null) return empty;
+    const read = async (path: string, body?: unknown): Promise<unknown> => {
+      try {
+        const result = await send(binding, spec, ctx, { path, body });
+        return applyShape(binding.shape, selectPath(result.value, binding.select), binding.at);
+      } catch (error) {
+        // A lookup of something the upstream does not have, on a nullable field, is null, as with @find.
+        if (notFoundIsNull && error instanceof UpstreamError && error.status === 404) return null;
+        throw fieldError(binding, error);
+      }
+    };
+    // Writes run every time they are asked for; reads once per request and URL.
+    if (!idempotentRead) return read(path, bodyOf(args));
+    const loader = ctx.loaders.keyed<string, unknown>(
+      `http:${binding.at}`,
+      (paths) => Promise.all(paths.map((p) => read(p).catch((error: Error) => error))),
+      { batch: false },
+    );
+    return loader.load(path);
+  };
+}
