@@ -18,7 +18,10 @@ export interface GatewayContext {
   log: SourceLog;
   /** Page sizes, and the provider whose filter semantics apply. */
   lists: ListOptions;
-  /** HTTP sources by name, and the client's request headers (some sources forward a few). */
-  http: { sources: ReadonlyMap<string, HttpSourceClient>; headers: IncomingHttpHeaders };
+  /**
+   * HTTP sources by name, the client's request headers (some sources forward
+   * a few), and a signal that aborts when the client request is over.
+   */
+  http: { sources: ReadonlyMap<string, HttpSourceClient>; headers: IncomingHttpHeaders; signal?: AbortSignal };
   logger: Logger;
 }

@@ -1,6 +1,7 @@
 // The HTTP server: Fastify with Apollo Server at /graphql (POST, and GET for
 // queries), health routes, the offline IDE, and one plugin per concern.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -98,7 +99,12 @@ export async function createServer({
     url: graphqlPath,
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (request) => {
+      context: async (request, reply) => {
+        // Upstream calls made for this request stop when its client goes away
+        // (a call shared with other requests stops only when all have left).
+        const gone = new AbortController();
+        setMaxListeners(0, gone.signal); // one listener per upstream call in flight
+        reply.raw.once('close', () => gone.abort(new Error('the client request ended')));
         // Statements are counted (at a cost) only for the requests that will show them.
         const log = new SourceLog({
           countStatements: wantsSourceLog(config.debugSources, request.headers['x-switchyard-debug']),
@@ -108,7 +114,7 @@ export async function createServer({
           log,
           loaders: createLoaders(db, log),
           lists,
-          http: { sources: httpSources, headers: request.headers },
+          http: { sources: httpSources, headers: request.headers, signal: gone.signal },
           logger: request.log as Logger,
         };
       },

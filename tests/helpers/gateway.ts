@@ -30,6 +30,8 @@ export interface TestGateway {
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
   inject: Awaited<ReturnType<typeof createServer>>['app']['inject'];
+  /** Listens on 127.0.0.1 (a free port), for tests that need a real socket; resolves with the GraphQL URL. */
+  listen(): Promise<string>;
   /** The example upstreams the gateway's HTTP sources call (absent when the test brought its own). */
   upstreams?: { inventory: UpstreamServer; fx: UpstreamServer };
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function createTestGateway(
   return {
     upstreams,
     inject: app.inject.bind(app),
+    listen: async () => `${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`,
     async query(query, variables, headers = {}) {
       const res = await app.inject({
         method: 'POST',

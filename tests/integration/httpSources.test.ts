@@ -245,9 +245,13 @@ describe('HTTP sources when the upstream misbehaves', () => {
 describe('HTTP sources shared across requests', () => {
   let upstream: LoopbackServer;
   let gateway: TestGateway;
+  const upstreamClosed: string[] = [];
   beforeAll(async () => {
-    // A slow single-item endpoint, so concurrent requests overlap in flight.
+    // A slow single-item endpoint, so concurrent requests overlap in flight;
+    // `/stock/hang…` never answers.
     upstream = await startLoopbackServer(async (req, res) => {
+      res.once('close', () => upstreamClosed.push(req.url!));
+      if (req.url!.startsWith('/stock/hang')) return;
       await new Promise((resolve) => setTimeout(resolve, 300));
       const isbn = req.url!.split('/').pop();
       const item = {
@@ -283,6 +287,22 @@ describe('HTTP sources shared across requests', () => {
     expect(forwarded).toEqual(['Bearer a', 'Bearer b']);
     const outcomes = answers.map((a) => a.extensions!.sources![0]!.cache).sort();
     expect(outcomes).toEqual(['in-flight', 'in-flight', 'miss', 'miss']);
+  });
+
+  it('aborts the upstream call when the client goes away', async () => {
+    const url = await gateway.listen();
+    const client = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ stock(isbn: "hang1") { available } }' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(client).rejects.toThrow();
+    // The source's timeout is 1500 ms; the upstream socket closes well before it.
+    const started = performance.now();
+    while (!upstreamClosed.includes('/stock/hang1') && performance.now() - started < 1000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(upstreamClosed).toContain('/stock/hang1');
   });
 });
 

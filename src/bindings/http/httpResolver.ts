@@ -55,6 +55,7 @@ async function send(
           ...call,
           headers: forwarded(spec, ctx),
           retryNonIdempotent: binding.retry,
+          signal: ctx.http.signal,
         });
         Object.assign(entry, {
           url: result.url,
