@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { createTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.ts';
 import { startLoopbackServer, type LoopbackHandler, type LoopbackServer } from '../helpers/loopbackServer.ts';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 
 const seed = { authors: 10, booksPerAuthor: 5, reviewsPerBook: 1, customers: 2 };
 const shippedSchema = readFileSync('schema.graphql', 'utf8');
@@ -20,6 +21,37 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
+
+/**
+ * A gateway whose sources all call one loopback upstream (whose handler the
+ * suite supplies), over the shipped schema as `edit` changes it.
+ */
+function useUpstreamGateway(handler: LoopbackHandler, edit: (sdl: string) => string) {
+  const t = {} as { upstream: LoopbackServer; gateway: TestGateway };
+  beforeAll(async () => {
+    t.upstream = await startLoopbackServer(handler);
+    const sourceEnv = { INVENTORY_URL: t.upstream.url, INVENTORY_API_KEY: 'k', FX_URL: t.upstream.url };
+    t.gateway = await createTestGateway(database, {}, { sdl: edit(shippedSchema), sourceEnv });
+  });
+  afterAll(async () => {
+    await t.gateway?.close();
+    await t.upstream?.close();
+  });
+  return t;
+}
+
+/** A stock item in the inventory API's format. */
+const stockItem = (isbn: string) => ({
+  isbn,
+  available: 3,
+  reserved: 0,
+  warehouse: { code: 'A', city: 'B' },
+  updatedAt: '2026-01-01T00:00:00Z',
+});
+
+/** The body of a request the upstream received (the loopback server has read it already). */
+const bodyOf = (t: { upstream: LoopbackServer }, req: IncomingMessage) =>
+  JSON.parse(t.upstream.requests.find((r) => r.headers === req.headers)!.body || '{}');
 
 describe('HTTP sources with the example upstreams', () => {
   let gateway: TestGateway;
@@ -125,37 +157,21 @@ describe('HTTP sources with the example upstreams', () => {
 });
 
 describe('HTTP sources when the upstream misbehaves', () => {
-  let upstream: LoopbackServer;
   let handler: LoopbackHandler = (_req, res) => void res.end();
-  let gateway: TestGateway;
-  let fxServer: LoopbackServer;
-  beforeAll(async () => {
-    upstream = await startLoopbackServer((req, res) => handler(req, res));
-    fxServer = await startLoopbackServer((_req, res) => void res.writeHead(503).end());
-    // Short timeouts and one retry keep the failure tests fast; the binding is the shipped one.
-    const sdl = shippedSchema.replace('timeoutMs: 1500', 'timeoutMs: 300, retries: 1');
-    gateway = await createTestGateway(
-      database,
-      {},
-      {
-        sdl,
-        sourceEnv: { INVENTORY_URL: upstream.url, INVENTORY_API_KEY: 'k', FX_URL: fxServer.url },
-      },
-    );
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream?.close();
-    await fxServer?.close();
-  });
+  // The feed always fails; the inventory answers as each test's handler says.
+  // Short timeouts and one retry keep the failure tests fast; the bindings are the shipped ones.
+  const t = useUpstreamGateway(
+    (req, res) => (req.url!.startsWith('/eurofxref') ? void res.writeHead(503).end() : handler(req, res)),
+    (sdl) => sdl.replace('timeoutMs: 1500', 'timeoutMs: 300, retries: 1'),
+  );
 
   const query = `{ books(first: 3) { nodes { title stock { available } } } }`;
 
   async function run(h: LoopbackHandler) {
     handler = h;
-    const before = upstream.requests.length;
-    const res = await gateway.query(query);
-    return { res, calls: upstream.requests.length - before };
+    const before = t.upstream.requests.length;
+    const res = await t.gateway.query(query);
+    return { res, calls: t.upstream.requests.length - before };
   }
 
   function expectPartial(res: GraphQLResponse<any>, code: string) {
@@ -185,7 +201,7 @@ describe('HTTP sources when the upstream misbehaves', () => {
 
   it('sends the API key header from the environment, and nothing of the client request', async () => {
     await run((_req, res) => void res.writeHead(404).end());
-    const last = upstream.requests.at(-1)!;
+    const last = t.upstream.requests.at(-1)!;
     expect(last.headers['x-api-key']).toBe('k');
     expect(last.headers['x-switchyard-debug']).toBeUndefined();
   });
@@ -223,74 +239,47 @@ describe('HTTP sources when the upstream misbehaves', () => {
     }
     const healthy = await run((req, res) => {
       const isbns = new URL(req.url!, 'http://x').searchParams.get('isbn')!.split(',');
-      const items = isbns.map((isbn) => ({
-        isbn,
-        available: 1,
-        reserved: 0,
-        warehouse: { code: 'A', city: 'B' },
-        updatedAt: '2026-01-01T00:00:00Z',
-      }));
+      const items = isbns.map(stockItem);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items }));
     });
     expect(healthy.res.errors).toBeUndefined();
   });
 
   it('keeps the rest of the response when the feed behind a hand-written resolver fails', async () => {
-    const res = await gateway.query(`{ book(id: 1) { title price(currency: "USD") { amount } } }`);
+    const res = await t.gateway.query(`{ book(id: 1) { title price(currency: "USD") { amount } } }`);
     expect(res.data!.book).toBeNull(); // price is non-null, so the error nulls its parent
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_FAILED', source: 'fx', http: { status: 503 } });
   });
 });
 
 describe('HTTP sources shared across requests', () => {
-  let upstream: LoopbackServer;
-  let gateway: TestGateway;
   const upstreamClosed: string[] = [];
-  beforeAll(async () => {
-    // A slow single-item endpoint, so concurrent requests overlap in flight;
-    // `/stock/hang…` never answers.
-    upstream = await startLoopbackServer(async (req, res) => {
+  // A slow single-item endpoint, so concurrent requests overlap in flight; `/stock/hang…` never answers.
+  const t = useUpstreamGateway(
+    async (req, res) => {
       res.once('close', () => upstreamClosed.push(req.url!));
       if (req.url!.startsWith('/stock/hang')) return;
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const isbn = req.url!.split('/').pop();
-      const item = {
-        isbn,
-        available: 3,
-        reserved: 0,
-        warehouse: { code: 'A', city: 'B' },
-        updatedAt: '2026-01-01T00:00:00Z',
-      };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(item));
-    });
-    const sdl = shippedSchema.replace('timeoutMs: 1500', 'timeoutMs: 1500, forwardHeaders: ["authorization"]');
-    gateway = await createTestGateway(
-      database,
-      {},
-      {
-        sdl,
-        sourceEnv: { INVENTORY_URL: upstream.url, INVENTORY_API_KEY: 'k', FX_URL: upstream.url },
-      },
-    );
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream?.close();
-  });
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(stockItem(req.url!.split('/').pop()!)));
+    },
+    (sdl) => sdl.replace('timeoutMs: 1500', 'timeoutMs: 1500, forwardHeaders: ["authorization"]'),
+  );
 
   it('shares one upstream call between concurrent requests with the same credentials, not across credentials', async () => {
     const ask = (auth: string) =>
-      gateway.query(`{ stock(isbn: "9781000000000") { available } }`, {}, { authorization: auth });
+      t.gateway.query(`{ stock(isbn: "9781000000000") { available } }`, {}, { authorization: auth });
     const answers = await Promise.all([ask('Bearer a'), ask('Bearer a'), ask('Bearer a'), ask('Bearer b')]);
     for (const answer of answers) expect(answer.data).toEqual({ stock: { available: 3 } });
-    const forwarded = upstream.requests.map((r) => r.headers.authorization).sort();
+    const forwarded = t.upstream.requests.map((r) => r.headers.authorization).sort();
     expect(forwarded).toEqual(['Bearer a', 'Bearer b']);
     const outcomes = answers.map((a) => a.extensions!.sources![0]!.cache).sort();
     expect(outcomes).toEqual(['in-flight', 'in-flight', 'miss', 'miss']);
   });
 
   it('aborts the upstream call when the client goes away', async () => {
-    const url = await gateway.listen();
+    const url = await t.gateway.listen();
     const client = fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -307,29 +296,20 @@ describe('HTTP sources shared across requests', () => {
 });
 
 describe('HTTP bindings that POST', () => {
-  let upstream: LoopbackServer;
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    // Answers a batch of ISBNs (in reverse, to exercise matching) or echoes a reservation.
-    upstream = await startLoopbackServer((req, res) => {
-      const body = JSON.parse((upstream.requests.at(-1)!.body || '{}') as string);
+  // Answers a batch of ISBNs (in reverse, to exercise matching) or echoes a reservation.
+  const t = useUpstreamGateway(
+    (req, res) => {
+      const body = bodyOf(t, req);
       const answer =
         req.url === '/stock/batch'
-          ? {
-              items: [...body.isbns].reverse().map((isbn: string, i: number) => ({
-                isbn,
-                available: i,
-                reserved: 0,
-                warehouse: { code: 'A', city: 'B' },
-                updatedAt: '2026-01-01T00:00:00Z',
-              })),
-            }
+          ? { items: [...body.isbns].reverse().map((isbn: string) => stockItem(isbn)) }
           : { id: 'r1', isbn: body.isbn, quantity: body.quantity };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-    const sdl = shippedSchema.replace(
-      '"A book\'s stock, as the inventory API reports it."',
-      `extend type Book {
+    },
+    (sdl) =>
+      sdl.replace(
+        '"A book\'s stock, as the inventory API reports it."',
+        `extend type Book {
            postedStock: Stock @http(source: "inventory", post: "/stock/batch", select: "items",
                                     batch: { bodyField: "isbns", from: "$parent.isbn", key: "isbn", maxSize: 4 })
          }
@@ -339,26 +319,14 @@ describe('HTTP bindings that POST', () => {
            reserve(input: ReserveInput!): Reservation! @http(source: "inventory", post: "/reservations", body: "$args.input")
          }
          "A book's stock."`,
-    );
-    gateway = await createTestGateway(
-      database,
-      {},
-      {
-        sdl,
-        sourceEnv: { INVENTORY_URL: upstream.url, INVENTORY_API_KEY: 'k', FX_URL: upstream.url },
-      },
-    );
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream?.close();
-  });
+      ),
+  );
 
   it('sends the keys of all parents as a JSON array, split at maxSize, and matches items back', async () => {
-    const before = upstream.requests.length;
-    const res = await gateway.query(`{ books(first: 10) { nodes { isbn postedStock { isbn } } } }`);
+    const before = t.upstream.requests.length;
+    const res = await t.gateway.query(`{ books(first: 10) { nodes { isbn postedStock { isbn } } } }`);
     expect(res.errors).toBeUndefined();
-    const calls = upstream.requests.slice(before);
+    const calls = t.upstream.requests.slice(before);
     expect(calls.map((c) => [c.method, c.url, JSON.parse(c.body).isbns.length])).toEqual([
       ['POST', '/stock/batch', 4],
       ['POST', '/stock/batch', 4],
@@ -368,14 +336,14 @@ describe('HTTP bindings that POST', () => {
   });
 
   it('sends an input argument as the JSON body of a mutation, each time it is asked', async () => {
-    const before = upstream.requests.length;
-    const res = await gateway.query(`mutation {
+    const before = t.upstream.requests.length;
+    const res = await t.gateway.query(`mutation {
       a: reserve(input: { isbn: "9781000000000", quantity: 2 }) { id isbn quantity }
       b: reserve(input: { isbn: "9781000000000", quantity: 2 }) { id }
     }`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.a).toEqual({ id: 'r1', isbn: '9781000000000', quantity: 2 });
-    const calls = upstream.requests.slice(before);
+    const calls = t.upstream.requests.slice(before);
     expect(calls).toHaveLength(2);
     expect(JSON.parse(calls[0]!.body)).toEqual({ isbn: '9781000000000', quantity: 2 });
     expect(calls[0]!.headers['content-type']).toMatch(/^application\/json/);
