@@ -6,6 +6,7 @@
 import { ErrorCode } from '../../errors/codes.ts';
 import { UpstreamFieldError } from '../../errors/GatewayError.ts';
 import type { GatewayContext, HttpSourceClient } from '../../graphql/context.ts';
+import { redactPath } from '../../sources/http/redactUrl.ts';
 import { UpstreamError, type HttpCall, type HttpResult } from '../../sources/http/types.ts';
 import { applyShape, ShapeError } from './applyShape.ts';
 import type { HttpBinding, Placeholder, SourceSpec } from './httpPlan.ts';
@@ -48,7 +49,8 @@ async function send(
   return ctx.log.record(
     { source: binding.source, operation: binding.at, method: binding.method, batchSize },
     async (entry) => {
-      entry.url = call.path;
+      // Redacted now: a call that fails never reports the URL it called, and the log reaches clients.
+      entry.url = redactPath(call.path);
       try {
         const result = await source.call({
           method: binding.method,
@@ -72,8 +74,11 @@ async function send(
   );
 }
 
+// Keys compare as text: ids may be numbers in the database and strings in the
+// upstream's JSON; dates travel as ISO strings, as in single calls.
 function keyText(value: unknown): string {
-  return isXmlElement(value) ? value.text : String(value);
+  if (isXmlElement(value)) return value.text;
+  return value instanceof Date ? value.toISOString() : String(value);
 }
 
 /** One batched call for `keys`; each key gets its shaped value or its own error. */
@@ -86,30 +91,43 @@ async function loadBatch(
   keys: readonly unknown[],
 ): Promise<unknown[]> {
   const batch = binding.batch!;
+  const texts = keys.map(keyText);
+  // A key holding the separator would reach the upstream as two keys (it
+  // decodes the parameter before splitting it): it cannot be sent this way.
+  const unsendable = (text: string) => batch.param !== undefined && text.includes(batch.separator);
+  const sendable = texts.filter((text) => !unsendable(text));
   let path = rest;
   if (batch.param) {
-    const joined = keys.map((k) => encodeURIComponent(String(k))).join(batch.separator);
+    const joined = sendable.map(encodeURIComponent).join(batch.separator);
     path += `${rest.includes('?') ? '&' : '?'}${encodeURIComponent(batch.param)}=${joined}`;
   } else {
     body = { ...(body as object | undefined), [batch.bodyField!]: keys };
   }
-  let result: HttpResult;
+  let result: HttpResult | undefined;
   try {
-    result = await send(binding, spec, ctx, { path, body }, keys.length);
+    if (sendable.length) result = await send(binding, spec, ctx, { path, body }, sendable.length);
   } catch (error) {
     const failure = fieldError(binding, error);
     return keys.map(() => failure);
   }
-  const items = selectPath(result.value, binding.select).flatMap((n) => (Array.isArray(n) ? n : [n]));
+  const items = selectPath(result?.value, binding.select).flatMap((n) => (Array.isArray(n) ? n : [n]));
   const byKey = new Map<string, unknown[]>();
   for (const item of items) {
     const key = selectPath(item, batch.key)[0];
     if (key === undefined || key === null) continue;
     const text = keyText(key);
-    byKey.set(text, [...(byKey.get(text) ?? []), item]);
+    const list = byKey.get(text);
+    if (list) list.push(item);
+    else byKey.set(text, [item]);
   }
-  return keys.map((key) => {
-    const matched = byKey.get(String(key)) ?? [];
+  return texts.map((text) => {
+    if (unsendable(text))
+      return new UpstreamFieldError(
+        ErrorCode.UPSTREAM_FAILED,
+        `${binding.at}: the key ${JSON.stringify(text.slice(0, 60))} contains the batch separator "${batch.separator}", so it cannot be sent to ${binding.source} in ${batch.param}`,
+        binding.source,
+      );
+    const matched = byKey.get(text) ?? [];
     try {
       return applyShape(binding.shape, binding.shape.list ? matched : matched.slice(0, 1), binding.at);
     } catch (error) {
@@ -140,7 +158,7 @@ export function httpResolver(binding: HttpBinding, spec: SourceSpec) {
         (keys) => loadBatch(binding, spec, ctx, rest, body, keys),
         {
           maxBatchSize: binding.batch.maxSize,
-          cacheKeyFn: String,
+          cacheKeyFn: keyText,
         },
       );
       return loader.load(key);

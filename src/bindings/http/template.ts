@@ -1,6 +1,8 @@
 // Call templates: `/stock/{$parent.isbn}?currency={$args.currency}`. Parsed
 // once at startup; rendering percent-encodes every value, so an argument can
-// never change the path or add a parameter.
+// never change the path or add a parameter. Percent-encoding leaves `.` alone,
+// and URL parsing resolves `.` and `..` segments (`/stock/..` is `/`), so a path
+// with such a segment renders no call at all, as a missing value does.
 import type { Placeholder, Template } from './httpPlan.ts';
 
 export interface ParsedCall {
@@ -78,13 +80,14 @@ export function renderTemplate(template: Template, valueOf: ValueOf): string | n
 }
 
 /**
- * The path and query string, or null when a path placeholder has no value.
+ * The path and query string, or null when a path placeholder has no value
+ * or the path has a `.` or `..` segment (it would climb out of the bound path).
  * A query parameter whose placeholder has no value is left out; `skip` names
  * a parameter the caller fills itself (the batch parameter).
  */
 export function renderCall(call: ParsedCall, valueOf: ValueOf, skip?: string): string | null {
   const path = renderTemplate(call.path, valueOf);
-  if (path === null) return null;
+  if (path === null || path.split('/').some((segment) => segment === '.' || segment === '..')) return null;
   const params: string[] = [];
   for (const { name, value } of call.query) {
     if (name === skip) continue;

@@ -47,6 +47,7 @@ import {
   isBreakerFailure,
   isTransient,
   queueFull,
+  slotTimeout,
   retryAfterOf,
 } from './upstreamFailures.ts';
 
@@ -227,15 +228,31 @@ export class HttpSource {
   private async attempt(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamAnswer> {
     const { name } = this.config;
     if (this.failsFast()) throw circuitOpen(name);
+    // The wait for a concurrency slot has the attempt's deadline too: an
+    // attempt still queued after timeoutMs fails as a timeout. Cockatiel's
+    // queue keeps the entry, which then gives its slot straight back.
+    let gaveUp = false;
+    let timer: NodeJS.Timeout | undefined;
+    const slotDeadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(slotTimeout(name, this.config.timeoutMs));
+      }, this.config.timeoutMs);
+    });
+    const run = this.policy.execute(async () => {
+      clearTimeout(timer);
+      // Not a breaker failure: the upstream was never asked.
+      if (gaveUp) return { error: slotTimeout(name, this.config.timeoutMs) };
+      try {
+        return { answer: await sendRequest(request, this.config, signal) };
+      } catch (error) {
+        if (signal.aborted || isBreakerFailure(error)) throw error;
+        return { error };
+      }
+    }, signal);
+    run.catch(() => undefined); // settled after a give-up, with nobody waiting for it
     try {
-      const outcome = await this.policy.execute(async () => {
-        try {
-          return { answer: await sendRequest(request, this.config, signal) };
-        } catch (error) {
-          if (signal.aborted || isBreakerFailure(error)) throw error;
-          return { error };
-        }
-      }, signal);
+      const outcome = await Promise.race([run, slotDeadline]);
       if ('error' in outcome) throw outcome.error;
       return outcome.answer;
     } catch (error) {
@@ -243,6 +260,8 @@ export class HttpSource {
       if (isBulkheadRejectedError(error)) throw queueFull(name, QUEUE_LIMIT, error);
       if (isTaskCancelledError(error)) throw signal.reason ?? cancelled(name, 'aborted', error);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -26,6 +26,17 @@ export function redactUrl(url: string | URL): string {
   return parsed.href;
 }
 
+/**
+ * A call's path and query as a binding rendered it (`/stock?api_key=…`), with
+ * the values of credential-like query parameters replaced by `***`: what the
+ * source log shows for a call that failed before it had a URL to report.
+ */
+export function redactPath(path: string): string {
+  const query = path.indexOf('?');
+  if (query === -1) return path;
+  return `${path.slice(0, query)}?${redactQuery(path.slice(query + 1).replace(/#.*$/s, ''))}`;
+}
+
 // One `name=value` pair at a time, decoding only the name to test it.
 function redactQuery(query: string): string {
   return query

@@ -74,6 +74,17 @@ export function queueFull(source: string, waiting: number, cause?: unknown): Ups
   );
 }
 
+/** Every concurrency slot stayed busy for the whole timeout. Transient: a retry may find one free. */
+export function slotTimeout(source: string, timeoutMs: number): UpstreamError {
+  const error = new UpstreamError(
+    'UPSTREAM_TIMEOUT',
+    source,
+    `${source}: no free connection slot within ${timeoutMs} ms (maxConcurrency reached)`,
+  );
+  transient.set(error, {});
+  return error;
+}
+
 /** The caller went away (its AbortSignal fired) or the source was closed. */
 export function cancelled(source: string, why: string, cause?: unknown): UpstreamError {
   return new UpstreamError('UPSTREAM_UNAVAILABLE', source, `${source} call cancelled: ${why}`, undefined, { cause });

@@ -28,6 +28,23 @@ describe('concurrency cap', () => {
     expect(server.requests).toHaveLength(8);
     expect(maxActive).toBe(2);
   });
+
+  it('times out a call that waits longer than timeoutMs for a slot, without asking the upstream', async () => {
+    server = await startLoopbackServer(() => undefined); // never answers: the one slot stays busy
+    source = new HttpSource(sourceConfig(server.url, { maxConcurrency: 1, timeoutMs: 300, retries: 0 }));
+    const started = performance.now();
+    const failures = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => failureOf(source.call({ method: 'GET', path: `/stock/${i}` }))),
+    );
+    // Queued one behind the other, the last would wait 6 × 300 ms; each gives up after its own 300.
+    expect(performance.now() - started).toBeLessThan(1200);
+    expect(failures[0]).toEqual({ code: 'UPSTREAM_TIMEOUT', message: 'inventory did not answer within 300 ms' });
+    expect(failures.every((f) => f.code === 'UPSTREAM_TIMEOUT')).toBe(true);
+    // When the first times out, the next in line may just get the slot before its own deadline.
+    const slotless = failures.filter((f) => f.message.includes('no free connection slot within 300 ms'));
+    expect(slotless.length).toBeGreaterThanOrEqual(4);
+    expect(server.requests.length).toBe(6 - slotless.length);
+  });
 });
 
 describe('body cap', () => {

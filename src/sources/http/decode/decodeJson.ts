@@ -1,6 +1,8 @@
 // JSON bodies from upstreams. JSON.parse is safe against prototype pollution by
-// itself (`__proto__` becomes an own property, never a prototype), so the only
-// guard added here is a nesting limit, checked by a linear scan before parsing.
+// itself (`__proto__` becomes an own property, never a prototype), but no real
+// API sends that key: a body with one is a probe and is refused, so nothing
+// downstream ever has to be careful with it. Nesting is limited by a linear
+// scan before parsing.
 import { badResponse } from './badResponse.ts';
 
 /** Objects and arrays nested deeper than this are refused. */
@@ -11,11 +13,31 @@ export function decodeJson(text: string, source: string): unknown {
   if (nestingExceeds(text, MAX_JSON_DEPTH)) {
     throw badResponse(source, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw badResponse(source, `malformed JSON: ${describeSyntaxError(error)}`, error);
   }
+  // The text check keeps the walk off the common path.
+  if (text.includes('__proto__') && hasProtoKey(value))
+    throw badResponse(source, 'JSON with a "__proto__" key, which is refused');
+  return value;
+}
+
+// Iterative: the depth is already bounded, but a wide document must not recurse either.
+function hasProtoKey(root: unknown): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) stack.push(...value);
+    else {
+      if (Object.hasOwn(value, '__proto__')) return true;
+      stack.push(...Object.values(value));
+    }
+  }
+  return false;
 }
 
 // Whether brackets nest deeper than `limit`, skipping string contents. Malformed

@@ -58,7 +58,8 @@ export function decodeXml(text: string, source: string): XmlElement {
   if (validation !== true) {
     const { msg, line, col } = validation.err;
     const where = col === undefined ? `line ${line}` : `line ${line}, column ${col}`;
-    throw badResponse(source, `malformed XML: ${msg} (${where})`);
+    // The validator's message quotes names from the document, unbounded (every unclosed tag, for one).
+    throw badResponse(source, `malformed XML: ${clip(msg, 120)} (${where})`);
   }
   const roots = parse(text, source).filter((node) => tagOf(node) !== undefined);
   if (roots.length !== 1) throw badResponse(source, 'malformed XML: expected exactly one root element');
@@ -169,7 +170,8 @@ function open(node: OrderedNode, parentScope: Scope, depth: number, source: stri
       declarations.set('', value);
     } else if (name.startsWith('xmlns:')) {
       const prefix = name.slice('xmlns:'.length);
-      if (value === '' || prefix === 'xmlns') throw badResponse(source, `XML with an invalid declaration ${name}`);
+      if (value === '' || prefix === 'xmlns')
+        throw badResponse(source, `XML with an invalid declaration ${clip(name, 60)}`);
       declarations.set(prefix, value);
     } else {
       plain.push([name, value]);
@@ -198,6 +200,9 @@ function tagOf(node: OrderedNode): string | undefined {
 // `prefix:local` → [prefix, local]; `local` → ['', local]. Keys still carry the parser prefix.
 function splitName(key: string, source: string): [string, string] {
   const qualified = key.startsWith(NAME) ? key.slice(NAME.length) : key;
+  // Harmless here (names are data), but no real feed uses it: it is a probe.
+  if (qualified === '__proto__' || qualified.endsWith(':__proto__'))
+    throw badResponse(source, 'XML with the name __proto__, which is refused');
   const colon = qualified.indexOf(':');
   if (colon === -1) return ['', qualified];
   if (colon === 0 || colon === qualified.length - 1 || qualified.includes(':', colon + 1)) {
@@ -223,6 +228,11 @@ function decodeValue(raw: string, source: string): string {
     if (error instanceof EntityError) throw badResponse(source, `XML with ${error.message}`, error);
     throw error;
   }
+}
+
+// Upstream text in a client-facing message, cut to `max` characters.
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function tooDeep(source: string, cause?: unknown) {

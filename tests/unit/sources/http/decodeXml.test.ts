@@ -194,19 +194,22 @@ describe('decodeBody (xml)', () => {
     );
   });
 
-  it('decodes __proto__, constructor and prototype as names, polluting nothing', () => {
+  it('refuses the name __proto__ for an element or attribute', () => {
+    for (const doc of ['<__proto__ a="1"/>', '<r><x:__proto__ xmlns:x="urn:x"/></r>', '<r __proto__="x"/>'])
+      expect(failure(doc).message).toBe('fx sent XML with the name __proto__, which is refused');
+  });
+
+  it('decodes constructor, prototype and other Object.prototype names as names, polluting nothing', () => {
     const root = decode(
-      '<__proto__ __proto__="x" polluted="yes" constructor="c">' +
+      '<root polluted="yes" constructor="c">' +
         '<constructor prototype="p"><polluted>yes</polluted></constructor>' +
         '<prototype/><toString/><hasOwnProperty/>' +
-        '</__proto__>',
+        '</root>',
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(root)).toBe(Object.prototype);
-    expect(root.name).toBe('__proto__');
     expect(Object.getPrototypeOf(root.attributes)).toBeNull();
     expect(Object.entries(root.attributes)).toEqual([
-      ['__proto__', 'x'],
       ['polluted', 'yes'],
       ['constructor', 'c'],
     ]);
