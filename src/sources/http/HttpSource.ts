@@ -43,6 +43,7 @@ import { UpstreamError } from './types.ts';
 import {
   asUpstreamError,
   cancelled,
+  isCancellation,
   circuitOpen,
   isBreakerFailure,
   isTransient,
@@ -98,7 +99,11 @@ export class HttpSource {
     }
     this.now = options.now ?? Date.now;
     this.cache = config.sharedCache && new SharedCache(config.sharedCache.maxBytes);
-    this.breaker = circuitBreaker(handleWhen(isBreakerFailure), {
+    // A probe its caller abandoned proved nothing: it counts as failed, so the
+    // circuit stays open for another resetMs instead of closing unproven.
+    const isFailure = (error: Error) =>
+      isBreakerFailure(error) || (this.breaker.state === CircuitState.HalfOpen && isCancellation(error));
+    this.breaker = circuitBreaker(handleWhen(isFailure), {
       halfOpenAfter: config.breaker.resetMs,
       breaker: new RatioBreaker(config.breaker),
     });

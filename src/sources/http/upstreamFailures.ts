@@ -87,7 +87,18 @@ export function slotTimeout(source: string, timeoutMs: number): UpstreamError {
 
 /** The caller went away (its AbortSignal fired) or the source was closed. */
 export function cancelled(source: string, why: string, cause?: unknown): UpstreamError {
-  return new UpstreamError('UPSTREAM_UNAVAILABLE', source, `${source} call cancelled: ${why}`, undefined, { cause });
+  const error = new UpstreamError('UPSTREAM_UNAVAILABLE', source, `${source} call cancelled: ${why}`, undefined, {
+    cause,
+  });
+  cancellations.add(error);
+  return error;
+}
+
+const cancellations = new WeakSet<UpstreamError>();
+
+/** The call stopped because its caller went away or the source closed, not because of the upstream. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof UpstreamError && cancellations.has(error);
 }
 
 /** Anything that is not already an UpstreamError (a bug, a decoder surprise) becomes a bad response, kept as cause. */

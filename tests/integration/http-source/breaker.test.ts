@@ -62,6 +62,21 @@ describe('circuit breaker', () => {
     expect(server.requests).toHaveLength(5);
   });
 
+  it('stays open when the caller abandons the probe, instead of closing unproven', async () => {
+    let hang = false;
+    server = await startLoopbackServer((_req, res) => (hang ? undefined : sendJson(res, 503, {})));
+    source = new HttpSource(sourceConfig(server.url, { retries: 0, breaker }));
+    for (let i = 0; i < 4; i++) await failureOf(source.call({ method: 'GET', path: '/stock' }));
+    expect(source.breakerState).toBe('open');
+    await delay(350);
+    hang = true;
+    const probe = source.call({ method: 'GET', path: '/stock', signal: AbortSignal.timeout(100) });
+    expect(await failureOf(probe)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(server.requests).toHaveLength(5);
+    await delay(50); // the caller leaves at once; the aborted attempt settles just after
+    expect(source.breakerState).toBe('open');
+  });
+
   it('counts attempts: retries of one call can open the circuit, and stop once it is open', async () => {
     await upstream(() => 503);
     source = new HttpSource(sourceConfig(server.url, { retries: 10, retryBaseMs: 1, breaker }));
