@@ -1,6 +1,7 @@
 // The benchmark: every system in the registry, on the same generated data, in
 // one run. Systems are pinned to core 0 and the load generator (with this
-// harness) to core 1; see README.md for what is measured and why.
+// harness, and the example HTTP upstreams W8 reads) to core 1; see README.md
+// for what is measured and why.
 //
 //   node --import tsx bench/run.ts [--quick] [--systems switchyard,floor] [--workloads W1,W2] …
 import { execFileSync } from 'node:child_process';
@@ -8,17 +9,21 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ensureData } from './data/generate.ts';
 import { parseArgs, assertPortsFree } from './lib/args.ts';
-import { databaseUrl, postgresUrl } from './lib/db.ts';
+import { databaseUrl, postgresUrl, repoRoot } from './lib/db.ts';
 import { measureSystem, tmpDirFor, type Check, type Context, type Run } from './lib/measure.ts';
 import { ensurePgStatStatements, statementCounter } from './lib/postgres.ts';
-import { jsonLines, startPinned, stopAll } from './lib/processes.ts';
+import { jsonLines, processTree, startPinned, stopAll, waitReady } from './lib/processes.ts';
 import { writeReport, type Report } from './lib/report.ts';
 import { floor } from './systems/floor.ts';
 import { switchyard } from './systems/switchyard.ts';
-import type { SystemSpec, WorkloadId } from './systems/types.ts';
+import { supports, type SystemSpec, type Upstreams, type WorkloadId } from './systems/types.ts';
 import { workloads } from './workloads.ts';
 
-const PORTS = Array.from({ length: 10 }, (_, i) => 4810 + i); // one per system, in registry order
+const PORTS = Array.from({ length: 10 }, (_, i) => 4810 + i); // all checked free
+const SYSTEM_PORTS = PORTS.slice(0, 8); // one per system, in registry order
+const INVENTORY_PORT = 4818;
+const FX_PORT = 4819;
+const INVENTORY_API_KEY = 'bench-inventory-key';
 const log = (line: string) => console.log(line);
 
 /** The systems measured; peers written elsewhere are optional until they exist. */
@@ -48,6 +53,36 @@ async function registry(): Promise<SystemSpec[]> {
   return systems;
 }
 
+/**
+ * Starts the example upstreams (examples/upstreams/start.ts) on core 1, beside
+ * the load generator, and waits until both serve. Every system is launched with
+ * their URLs; only W8 sends them traffic.
+ */
+async function startUpstreams(logFile: string): Promise<{ upstreams: Upstreams; pid: number }> {
+  const child = startPinned(
+    1,
+    {
+      command: process.execPath,
+      args: ['--import', 'tsx', 'examples/upstreams/start.ts'],
+      cwd: repoRoot,
+      env: { INVENTORY_PORT: String(INVENTORY_PORT), FX_PORT: String(FX_PORT), INVENTORY_API_KEY },
+    },
+    logFile,
+  );
+  const upstreams: Upstreams = {
+    inventoryUrl: `http://127.0.0.1:${INVENTORY_PORT}`,
+    inventoryApiKey: INVENTORY_API_KEY,
+    fxUrl: `http://127.0.0.1:${FX_PORT}`,
+  };
+  try {
+    await waitReady(child, `${upstreams.fxUrl}/eurofxref-daily.xml`, 30_000);
+    await waitReady(child, `${upstreams.inventoryUrl}/stock/9780000000001`, 30_000, { 'x-api-key': INVENTORY_API_KEY });
+  } catch (error) {
+    throw new Error(`the example upstreams did not start (log: ${logFile}): ${(error as Error).message}`);
+  }
+  return { upstreams, pid: child.pid! };
+}
+
 /** Fisher–Yates. */
 function shuffle<T>(xs: T[]): T[] {
   const a = [...xs];
@@ -74,12 +109,16 @@ async function main(): Promise<void> {
   const reads = selected.filter((w) => !w.writes).map((w) => w.id);
   const writes = selected.filter((w) => w.writes).map((w) => w.id);
 
-  const runsPerSystem = selected.length * options.connections.length;
-  const eligibleRuns = options.providers.reduce((n, p) => n + systems.filter((s) => s.providers.includes(p)).length, 0);
+  const perSystem = (s: SystemSpec) => {
+    const n = selected.filter((w) => supports(s, w.id)).length;
+    return n ? 6 + n * (options.warmup + 1) + n * options.connections.length * (options.duration + 0.5) : 0;
+  };
   const estimate =
     options.reps *
-    eligibleRuns *
-    (6 + selected.length * (options.warmup + 1) + runsPerSystem * (options.duration + 0.5));
+    options.providers.reduce(
+      (sum, p) => sum + systems.filter((s) => s.providers.includes(p)).reduce((t, s) => t + perSystem(s), 0),
+      0,
+    );
   log(
     `systems: ${systems.map((s) => s.name).join(', ')}; workloads: ${selected.map((w) => w.id).join(', ')}; connections: ${options.connections.join(', ')}`,
   );
@@ -105,9 +144,12 @@ async function main(): Promise<void> {
     'pipe',
   );
   const load = jsonLines(loader);
+  const upstreams = await startUpstreams(`${tmpDir}/upstreams.log`);
+  log(`upstreams: inventory ${upstreams.upstreams.inventoryUrl}, fx ${upstreams.upstreams.fxUrl} (core 1)`);
   const runs: Run[] = [];
   const checks: Check[] = [];
   const debugStatements: Report['debugStatements'] = {};
+  const debugUpstreamCalls: Report['debugUpstreamCalls'] = {};
   const failures: Report['failures'] = [];
   const order: Report['order'] = [];
 
@@ -122,6 +164,8 @@ async function main(): Promise<void> {
       connections: options.connections,
       load,
       loaderPid: loader.pid!,
+      upstreams: upstreams.upstreams,
+      upstreamPids: processTree(upstreams.pid),
       database: provider === 'postgres' ? new URL(postgresUrl(options.size)).pathname.slice(1) : null,
       statements: counter,
       references: new Map(),
@@ -132,14 +176,20 @@ async function main(): Promise<void> {
     for (let rep = 1; rep <= options.reps; rep++) {
       const repOrder = shuffle(eligible);
       for (const system of repOrder) {
-        const workloadOrder: WorkloadId[] = [...shuffle(reads), ...writes]; // W7 last, on fresh data
+        // W7 last, on fresh data; workloads the system cannot answer are n/a in the report.
+        const workloadOrder: WorkloadId[] = [...shuffle(reads), ...writes].filter((w) => supports(system, w));
+        const unsupported = [...reads, ...writes].filter((w) => !supports(system, w));
+        const na = unsupported.length ? ` (n/a: ${unsupported.join(' ')})` : '';
+        log(`[${provider} rep ${rep}/${options.reps}] ${system.name}: ${workloadOrder.join(' ')}${na}`);
+        if (!workloadOrder.length) continue;
         order.push({ provider, rep, system: system.name, workloads: workloadOrder });
-        log(`[${provider} rep ${rep}/${options.reps}] ${system.name}: ${workloadOrder.join(' ')}`);
-        const port = PORTS[all.indexOf(system)]!;
+        const port = SYSTEM_PORTS[all.indexOf(system)]!;
         const result = await measureSystem(system, provider, rep, port, workloadOrder, ctx);
         runs.push(...result.runs);
         checks.push(...result.checks);
         for (const [w, n] of Object.entries(result.debugStatements)) (debugStatements[provider] ??= {})[w] = n;
+        for (const [w, calls] of Object.entries(result.debugUpstreamCalls))
+          (debugUpstreamCalls[provider] ??= {})[w] = calls;
         if (result.error) failures.push({ provider, rep, system: system.name, error: result.error });
       }
     }
@@ -149,11 +199,17 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - t0) / 1000;
   const files = await writeReport({
     options,
-    systems: systems.map((s) => ({ name: s.name, description: s.description, providers: s.providers })),
+    systems: systems.map((s) => ({
+      name: s.name,
+      description: s.description,
+      providers: s.providers,
+      workloads: s.workloads,
+    })),
     generation,
     runs,
     checks,
     debugStatements,
+    debugUpstreamCalls,
     failures,
     order,
     totalSeconds,

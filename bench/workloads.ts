@@ -23,6 +23,7 @@ export const params = {
   W5: { first: 200 },
   W6: { first: 1000 },
   W7: { bookId: 77, rating: 4, body: 'Bench review', stockQuantity: 5 },
+  W8: { first: 100, currency: 'USD' },
 } as const;
 
 export const workloads: Workload[] = [
@@ -54,6 +55,12 @@ export const workloads: Workload[] = [
     shape:
       'alternately createReview(book 77, rating 4) → { bookId, rating, body } and updateBook(77, stockQuantity 5) → { id, stockQuantity }',
     writes: true,
+  },
+  {
+    id: 'W8',
+    title: '100 books with stock and price from the HTTP upstreams',
+    shape:
+      '[{ id, title, available, usd }] first 100 books by id (70–79 not stocked); available from the inventory API (null when not stocked), usd = round(priceCents / 100 × ECB USD rate, 2)',
   },
 ];
 

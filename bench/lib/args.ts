@@ -70,8 +70,8 @@ export function parseArgs(argv: string[]): Options {
         break;
       case '--workloads': {
         const ids = list(value()).map((v) => v.toUpperCase());
-        const bad = ids.filter((id) => !/^W[1-7]$/.test(id));
-        if (bad.length) throw new Error(`--workloads takes W1…W7, but got: ${bad.join(', ')}`);
+        const bad = ids.filter((id) => !/^W[1-8]$/.test(id));
+        if (bad.length) throw new Error(`--workloads takes W1…W8, but got: ${bad.join(', ')}`);
         options.workloads = ids as WorkloadId[];
         break;
       }

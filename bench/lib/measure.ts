@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { checksum, params } from '../workloads.ts';
-import type { HttpRequest, Provider, SystemSpec, WorkloadId } from '../systems/types.ts';
+import type { HttpRequest, Provider, SystemSpec, Upstreams, WorkloadId } from '../systems/types.ts';
 import { benchDir, type Size } from './db.ts';
 import type { LoadJob, LoadResult } from './load.ts';
 import {
@@ -36,8 +36,9 @@ export interface Run extends LoadResult {
   dbCpuSecondsPer1k: number | null;
   /**
    * Busy CPU of the machine not used by the server, the load generator, the
-   * harness or the bench database's backends, as a share of one core: other
-   * work on the machine (a noisy neighbour) when it is well above zero.
+   * harness, the example upstreams or the bench database's backends, as a
+   * share of one core: other work on the machine (a noisy neighbour) when it
+   * is well above zero.
    */
   otherCpuShare: number;
   /** Responses re-fetched after the run whose checksum differed or that failed. */
@@ -63,6 +64,10 @@ export interface Context {
   connections: number[];
   load: { ask<T>(message: unknown): Promise<T> };
   loaderPid: number;
+  /** The example HTTP upstreams every system is launched with (W8 reads them). */
+  upstreams: Upstreams;
+  /** Their process tree: its CPU is not counted as other work on the machine. */
+  upstreamPids: number[];
   /** The Postgres database whose backends are measured; null on SQLite. */
   database: string | null;
   statements: { total(): Promise<number> } | null;
@@ -77,9 +82,29 @@ export interface SystemResult {
   checks: Check[];
   /** Switchyard's own count (`extensions.statements`), per workload. */
   debugStatements: Partial<Record<WorkloadId, number>>;
+  /** Switchyard's HTTP source calls (`extensions.sources`, not `db`) of one request, per workload: source → calls. */
+  debugUpstreamCalls: Partial<Record<WorkloadId, UpstreamCalls>>;
   startSeconds?: number;
   hwmMiB?: number;
   error?: string;
+}
+
+/**
+ * One request's calls to HTTP sources, by source, and how many never reached
+ * the upstream (answered by the shared cache, or joined to a call in flight).
+ */
+export type UpstreamCalls = Record<string, { calls: number; cacheHits: number }>;
+
+/** Tallies the HTTP sources' entries of Switchyard's source log (the database's are counted as statements). */
+function upstreamCalls(sources: { source: string; cache?: string }[]): UpstreamCalls {
+  const tally: UpstreamCalls = {};
+  for (const { source, cache } of sources) {
+    if (source === 'db') continue;
+    const entry = (tally[source] ??= { calls: 0, cacheHits: 0 });
+    entry.calls++;
+    if (cache === 'shared-hit' || cache === 'in-flight') entry.cacheHits++;
+  }
+  return tally;
 }
 
 /** Sends one request and parses the JSON answer. */
@@ -115,13 +140,17 @@ export async function measureSystem(
   workloads: WorkloadId[],
   ctx: Context,
 ): Promise<SystemResult> {
-  const out: SystemResult = { runs: [], checks: [], debugStatements: {} };
+  const out: SystemResult = { runs: [], checks: [], debugStatements: {}, debugUpstreamCalls: {} };
   const base = `http://127.0.0.1:${port}`;
   await resetWrites(provider, ctx.size, params.W7.bookId);
   const logFile = `${ctx.tmpDir}/${system.name}-${provider}.log`;
   let child: ChildProcess | undefined;
   try {
-    child = startPinned(0, system.launch({ port, databaseUrl: ctx.databaseUrl, provider }), logFile);
+    child = startPinned(
+      0,
+      system.launch({ port, databaseUrl: ctx.databaseUrl, provider, upstreams: ctx.upstreams }),
+      logFile,
+    );
     out.startSeconds = await waitReady(child, base + system.readyPath);
     const tree = processTree(child.pid!);
     for (const workload of workloads) {
@@ -131,9 +160,11 @@ export async function measureSystem(
       if (check.error) continue;
       if (system.name === 'switchyard') {
         const body = (await fetchJson(base, system.requests(workload)[0]!, { 'x-switchyard-debug': '1' })) as {
-          extensions?: { statements?: number };
+          extensions?: { statements?: number; sources?: { source: string; cache?: string }[] };
         };
         if (typeof body.extensions?.statements === 'number') out.debugStatements[workload] = body.extensions.statements;
+        const calls = upstreamCalls(body.extensions?.sources ?? []);
+        if (Object.keys(calls).length) out.debugUpstreamCalls[workload] = calls;
       }
       const job = (connections: number, duration: number): LoadJob => ({
         url: base,
@@ -146,6 +177,7 @@ export async function measureSystem(
         const cpu0 = cpuSeconds(tree);
         const machine0 = machineBusySeconds();
         const load0 = cpuSeconds([ctx.loaderPid]);
+        const upstream0 = cpuSeconds(ctx.upstreamPids);
         const harness0 = process.cpuUsage();
         const db0 = ctx.database ? cpuByPid(backendPids(ctx.database)) : null;
         const statements0 = await ctx.statements?.total();
@@ -163,6 +195,7 @@ export async function measureSystem(
           machine0 -
           cpu -
           (cpuSeconds([ctx.loaderPid]) - load0) -
+          (cpuSeconds(ctx.upstreamPids) - upstream0) -
           (harness.user + harness.system) / 1e6 -
           (db ?? 0);
         const statements =

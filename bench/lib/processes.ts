@@ -54,14 +54,19 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...started].map((c) => stopGroup(c, 2000)));
 }
 
-/** Polls `url` until it answers 2xx; rejects when the process exits or time runs out. */
-export async function waitReady(child: ChildProcess, url: string, timeoutMs = 60_000): Promise<number> {
+/** Polls `url` (with `headers`) until it answers 2xx; rejects when the process exits or time runs out. */
+export async function waitReady(
+  child: ChildProcess,
+  url: string,
+  timeoutMs = 60_000,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`exited (${child.exitCode ?? child.signalCode}) before ready`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
       if (res.ok) return (performance.now() - t0) / 1000;
     } catch {
       /* not listening yet */

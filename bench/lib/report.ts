@@ -6,21 +6,24 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, release, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { Provider, WorkloadId } from '../systems/types.ts';
+import { supports, type Provider, type WorkloadId } from '../systems/types.ts';
 import { params, workloads } from '../workloads.ts';
 import type { Options } from './args.ts';
 import { benchDir, repoRoot, sizes } from './db.ts';
-import type { Check, Run } from './measure.ts';
+import type { Check, Run, UpstreamCalls } from './measure.ts';
 import { postgresVersion } from './postgres.ts';
 import { chart } from './chart.ts';
 
 export interface Report {
   options: Options;
-  systems: { name: string; description: string; providers: Provider[] }[];
+  /** `workloads`: the ones a system answers (all when absent); the others show as n/a. */
+  systems: { name: string; description: string; providers: Provider[]; workloads?: WorkloadId[] }[];
   generation: { provider: Provider; size: string; generated: boolean; seconds: number }[];
   runs: Run[];
   checks: Check[];
   debugStatements: Partial<Record<Provider, Partial<Record<string, number>>>>;
+  /** Switchyard's calls to HTTP sources in one request, per provider and workload (W8). */
+  debugUpstreamCalls: Partial<Record<Provider, Partial<Record<string, UpstreamCalls>>>>;
   failures: { provider: Provider; rep: number; system: string; error: string }[];
   order: { provider: Provider; rep: number; system: string; workloads: WorkloadId[] }[];
   totalSeconds: number;
@@ -135,6 +138,8 @@ export async function writeReport(report: Report): Promise<string[]> {
       meds,
       report.systems.map((s) => s.name),
       report.options.connections,
+      selectedWorkloads(report).map((w) => w.id),
+      (system, workload) => supports(report.systems.find((s) => s.name === system) ?? {}, workload),
     ),
   );
   copyFileSync(files[1]!, `${dir}/latest.md`);
@@ -153,6 +158,20 @@ function noisy(report: Report): string {
 }
 
 const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '–' : v.toFixed(digits));
+
+/** The workloads this run asked for, in their canonical order. */
+const selectedWorkloads = (report: Report) =>
+  workloads.filter((w) => !report.options.workloads || report.options.workloads.includes(w.id));
+
+/** " HTTP sources: 1 inventory call, 1 fx call (1 from the shared cache)." — Switchyard's upstream calls in one request. */
+function describeCalls(calls: UpstreamCalls | undefined): string {
+  if (!calls) return '';
+  const parts = Object.entries(calls).map(
+    ([source, { calls: n, cacheHits }]) =>
+      `${n} ${source} call${n === 1 ? '' : 's'}${cacheHits ? ` (${cacheHits} from the shared cache)` : ''}`,
+  );
+  return ` HTTP sources: ${parts.join(', ')}.`;
+}
 
 function markdown(
   report: Report,
@@ -180,7 +199,10 @@ function markdown(
     '',
     '## Systems',
     '',
-    ...report.systems.map((s) => `- **${s.name}** (${s.providers.join(', ')}): ${s.description}`),
+    ...report.systems.map((s) => {
+      const na = workloads.filter((w) => !supports(s, w.id)).map((w) => w.id);
+      return `- **${s.name}** (${s.providers.join(', ')}${na.length ? `; n/a: ${na.join(', ')}` : ''}): ${s.description}`;
+    }),
     '',
     ...report.generation.map(
       (g) => `Data: ${g.size} on ${g.provider}: ${g.generated ? `generated in ${g.seconds.toFixed(1)} s` : 'reused'}.`,
@@ -192,16 +214,19 @@ function markdown(
     const peers = report.systems
       .map((s) => s.name)
       .filter((n) => n !== 'switchyard' && meds.some((m) => m.provider === provider && m.system === n));
-    for (const w of workloads) {
+    const unsupported = (workload: WorkloadId) =>
+      report.systems.filter((s) => s.providers.includes(provider) && !supports(s, workload)).map((s) => s.name);
+    for (const w of selectedWorkloads(report)) {
       const rows = meds
         .filter((m) => m.provider === provider && m.workload === w.id)
         .sort((a, b) => a.connections - b.connections || a.system.localeCompare(b.system));
-      if (!rows.length) continue;
+      const na = unsupported(w.id);
+      if (!rows.length && !na.length) continue;
       const debug = report.debugStatements[provider]?.[w.id];
       lines.push(
         `### ${w.id}: ${w.title}`,
         '',
-        `${w.shape}.${debug === undefined ? '' : ` Switchyard's source log: ${debug} statement(s) per request.`}`,
+        `${w.shape}.${debug === undefined ? '' : ` Switchyard's source log: ${debug} statement(s) per request.`}${describeCalls(report.debugUpstreamCalls[provider]?.[w.id])}`,
         '',
       );
       lines.push(
@@ -215,6 +240,8 @@ function markdown(
           `| ${m.system} | ${m.connections} | ${fmt(m.requestsPerSecond)} | ${ms(m.latencyP50)} | ${ms(m.latencyP99)} | ${fmt(m.statementsPerRequest, 2)} | ${fmt(m.peakRssMiB)} | ${fmt(m.cpuSecondsPer1k, 2)} | ${fmt(m.dbCpuSecondsPer1k, 2)} | ${errors} | ${fmt((m.otherCpuShare ?? 0) * 100)}% |`,
         );
       }
+      // Systems that cannot answer this workload: a row saying so, never a zero.
+      for (const name of na) lines.push(`| ${name} | – | n/a | n/a | n/a | n/a | n/a | n/a | n/a | – | – |`);
       lines.push('');
     }
     if (peers.length && meds.some((m) => m.provider === provider && m.system === 'switchyard')) {
@@ -228,7 +255,7 @@ function markdown(
           `| workload | conns | ${peers.join(' | ')} |`,
           `|---|--:|${peers.map(() => '--:|').join('')}`,
         );
-        for (const w of workloads)
+        for (const w of selectedWorkloads(report))
           for (const c of o.connections) {
             const get = (s: string) =>
               meds.find(
@@ -239,6 +266,7 @@ function markdown(
             lines.push(
               `| ${w.id} | ${c} | ${peers
                 .map((p) => {
+                  if (unsupported(w.id).includes(p)) return 'n/a';
                   const theirs = get(p);
                   return theirs ? `${(mine / theirs).toFixed(2)}×` : '–';
                 })

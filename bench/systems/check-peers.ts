@@ -9,17 +9,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
+import { startExampleUpstreams } from '../../examples/upstreams/start.ts';
 import { checksum } from '../workloads.ts';
 import { naive } from './naive.ts';
 import { postgraphile } from './postgraphile.ts';
 import { switchyard } from './switchyard.ts';
-import type { HttpRequest, SystemSpec, WorkloadId } from './types.ts';
+import type { HttpRequest, SystemSpec, Upstreams, WorkloadId } from './types.ts';
 
 const databaseUrl = process.env.CHECK_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/switchyard_bench_dev';
 const systems: SystemSpec[] = [switchyard, naive, postgraphile];
 const basePort = 4820; // 4820–4829 are ours
 const reads: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
 const load = process.argv.includes('--load');
+// Switchyard refuses to start in production without its upstreams: the example
+// ones, in this process, on OS-chosen ports (no API key required of clients).
+const examples = await startExampleUpstreams();
+const upstreams: Upstreams = {
+  inventoryUrl: examples.inventory.url,
+  inventoryApiKey: 'check-peers',
+  fxUrl: examples.fx.url,
+};
 
 interface Running {
   spec: SystemSpec;
@@ -28,7 +37,7 @@ interface Running {
 }
 
 async function start(spec: SystemSpec, port: number): Promise<Running> {
-  const { command, args, env, cwd } = spec.launch({ port, databaseUrl, provider: 'postgres' });
+  const { command, args, env, cwd } = spec.launch({ port, databaseUrl, provider: 'postgres', upstreams });
   // Pinned to core 0 like the harness does; its own process group so that
   // stop() reaches every process it forks.
   const child = spawn('taskset', ['-c', '0', command, ...args], {
@@ -142,5 +151,6 @@ try {
   console.error(error);
 } finally {
   for (const system of running) await stop(system);
+  await examples.close();
 }
 process.exit(failed ? 1 : 0);

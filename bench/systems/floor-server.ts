@@ -3,9 +3,16 @@
 // between HTTP and the database but parameter parsing, so it bounds what any
 // GraphQL server can reach on the same machine.
 //
-// Env: PORT, DATABASE_URL (postgres:// or file:), HOST (default 127.0.0.1).
+// W8 also reads the HTTP upstreams, as the best hand-written code would: one
+// SQL statement for the page of books, one batched GET /stock?isbn=a,b,… for
+// their stock, and the rates feed fetched once and held for its max-age; the
+// JSON is written by hand.
+//
+// Env: PORT, DATABASE_URL (postgres:// or file:), HOST (default 127.0.0.1);
+// for W8, INVENTORY_URL, INVENTORY_API_KEY and FX_URL.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
+import { XMLParser } from 'fast-xml-parser';
 import pg from 'pg';
 
 type Params = (string | number)[];
@@ -28,7 +35,11 @@ const routes: Record<string, Route> = {
   W6: { method: 'GET', params: (q) => [int(q.first, 'first')] },
   W7a: { method: 'POST', params: (b) => [int(b.bookId, 'bookId'), int(b.rating, 'rating'), String(b.body)] },
   W7b: { method: 'POST', params: (b) => [int(b.id, 'id'), int(b.stockQuantity, 'stockQuantity')] },
+  W8: { method: 'GET', params: (q) => [int(q.first, 'first')] },
 };
+
+/** Routes whose statement returns rows (the handler writes the JSON), not one JSON cell. */
+const rowRoutes = new Set(['W8']);
 
 const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -56,6 +67,7 @@ const postgresSql: Record<string, string> = {
         RETURNING json_build_object('bookId', "bookId", 'rating', rating, 'body', body)::text`,
   W7b: `UPDATE "Book" SET "stockQuantity" = $2 WHERE id = $1
         RETURNING json_build_object('id', id, 'stockQuantity', "stockQuantity")::text`,
+  W8: `SELECT id, isbn, title, "priceCents" FROM "Book" ORDER BY id LIMIT $1`,
 };
 
 /** SQLite: json_object / json_group_array (aggregate ORDER BY needs SQLite ≥ 3.44). */
@@ -81,16 +93,24 @@ const sqliteSql: Record<string, string> = {
   W7a: `INSERT INTO "Review" ("bookId", rating, body, "createdAt") VALUES (@p1, @p2, @p3, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
         RETURNING json_object('bookId', "bookId", 'rating', rating, 'body', body)`,
   W7b: `UPDATE "Book" SET "stockQuantity" = @p2 WHERE id = @p1 RETURNING json_object('id', id, 'stockQuantity', "stockQuantity")`,
+  W8: `SELECT id, isbn, title, "priceCents" FROM "Book" ORDER BY id LIMIT @p1`,
 };
 
-/** Runs a route's statement; resolves to the JSON text, or null when no row came back. */
-type Execute = (route: string, params: Params) => Promise<string | null>;
+interface Execute {
+  /** Runs a route's statement; resolves to the JSON text, or null when no row came back. */
+  json(route: string, params: Params): Promise<string | null>;
+  /** Runs a route's statement (a `rowRoutes` one); resolves to its rows as arrays. */
+  rows(route: string, params: Params): Promise<unknown[][]>;
+}
 
 function postgresExecutor(url: string): Execute {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.POOL_SIZE ?? 10) });
-  return async (route, params) => {
-    const result = await pool.query({ name: route, text: postgresSql[route]!, values: params, rowMode: 'array' });
-    return (result.rows[0]?.[0] as string | undefined) ?? null;
+  const rows = async (route: string, params: Params) =>
+    (await pool.query({ name: route, text: postgresSql[route]!, values: params, rowMode: 'array' }))
+      .rows as unknown[][];
+  return {
+    json: async (route, params) => ((await rows(route, params))[0]?.[0] as string | undefined) ?? null,
+    rows,
   };
 }
 
@@ -98,16 +118,98 @@ function sqliteExecutor(file: string): Execute {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  const statements = Object.fromEntries(Object.entries(sqliteSql).map(([k, sql]) => [k, db.prepare(sql).pluck()]));
-  return async (route, params) => {
-    return (
-      (statements[route]!.get(Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]))) as string | undefined) ?? null
-    );
+  const statements = Object.fromEntries(
+    Object.entries(sqliteSql).map(([k, sql]) => [
+      k,
+      rowRoutes.has(k) ? db.prepare(sql).raw() : db.prepare(sql).pluck(),
+    ]),
+  );
+  const named = (params: Params) => Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]));
+  return {
+    json: async (route, params) => (statements[route]!.get(named(params)) as string | undefined) ?? null,
+    rows: async (route, params) => statements[route]!.all(named(params)) as unknown[][],
   };
 }
 
 const url = process.env.DATABASE_URL ?? '';
 const execute = url.startsWith('file:') ? sqliteExecutor(url.slice('file:'.length)) : postgresExecutor(url);
+
+/** An upstream's base URL from the environment; W8 fails (500) without it. */
+function upstreamUrl(name: 'INVENTORY_URL' | 'FX_URL'): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value.replace(/\/$/, '');
+}
+
+/** The inventory batch endpoint's cap on ISBNs per call. */
+const inventoryBatch = 100;
+
+/** isbn → copies available, for the ISBNs the inventory stocks: one batched call per 100 ISBNs. */
+async function stockByIsbn(isbns: string[]): Promise<Map<string, number>> {
+  const base = upstreamUrl('INVENTORY_URL');
+  const headers = { 'x-api-key': process.env.INVENTORY_API_KEY ?? '' };
+  const chunks: string[][] = [];
+  for (let i = 0; i < isbns.length; i += inventoryBatch) chunks.push(isbns.slice(i, i + inventoryBatch));
+  const stock = new Map<string, number>();
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const response = await fetch(`${base}/stock?isbn=${chunk.map(encodeURIComponent).join(',')}`, { headers });
+      if (!response.ok) throw new Error(`inventory answered ${response.status}`);
+      const { items } = (await response.json()) as { items: { isbn: string; available: number }[] };
+      for (const item of items) stock.set(item.isbn, item.available);
+    }),
+  );
+  return stock;
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
+let rates: { byCurrency: Map<string, number>; expires: number } | undefined;
+let ratesPending: Promise<Map<string, number>> | undefined;
+
+/** currency → units per euro, from the ECB feed: one fetch per max-age, shared by concurrent requests. */
+function euroRates(): Promise<Map<string, number>> {
+  if (rates && performance.now() < rates.expires) return Promise.resolve(rates.byCurrency);
+  ratesPending ??= (async () => {
+    const response = await fetch(`${upstreamUrl('FX_URL')}/eurofxref-daily.xml`);
+    if (!response.ok) throw new Error(`the rates feed answered ${response.status}`);
+    const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1] ?? 0);
+    const day = xml.parse(await response.text())['gesmes:Envelope'].Cube.Cube;
+    const byCurrency = new Map<string, number>([['EUR', 1]]);
+    for (const c of [day.Cube].flat() as { currency: string; rate: string }[])
+      byCurrency.set(c.currency, Number(c.rate));
+    rates = { byCurrency, expires: performance.now() + maxAge * 1000 };
+    return byCurrency;
+  })().finally(() => (ratesPending = undefined));
+  return ratesPending;
+}
+
+const minorDigits = new Map<string, number>();
+/** The currency's minor unit (2 for USD, 0 for JPY), as Switchyard's price resolver takes it from Intl. */
+function digitsOf(code: string): number {
+  let digits = minorDigits.get(code);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
+    minorDigits.set(code, digits ?? 2);
+  }
+  return digits ?? 2;
+}
+
+/** W8: one statement, one batched stock call, the cached rates; `[{ id, title, available, amount }]` by id. */
+async function booksWithStockAndPrice(first: number, currency: string): Promise<string> {
+  const code = currency.toUpperCase();
+  const books = (await execute.rows('W8', [first])) as [number, string, string, number][];
+  const [stock, byCurrency] = await Promise.all([stockByIsbn(books.map((b) => b[1])), euroRates()]);
+  const rate = byCurrency.get(code);
+  if (rate === undefined) throw new BadRequest(`no euro reference rate for ${currency}`);
+  const scale = 10 ** digitsOf(code);
+  let json = '[';
+  for (const [id, isbn, title, priceCents] of books) {
+    // The same expression as src/resolvers/price.ts, so the amounts agree to the last bit.
+    const amount = Math.round((priceCents / 100) * rate * scale) / scale;
+    json += `${json.length > 1 ? ',' : ''}{"id":${id},"title":${JSON.stringify(title)},"available":${stock.get(isbn) ?? 'null'},"amount":${amount}}`;
+  }
+  return `${json}]`;
+}
 
 /** The request body, parsed as JSON (POST routes only). */
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -133,7 +235,10 @@ const server = createServer(async (req, res) => {
     const route = routes[name];
     if (!route || route.method !== req.method) return send(res, 404, '{"error":"no such route"}');
     const input = route.method === 'GET' ? Object.fromEntries(new URLSearchParams(query)) : await readJson(req);
-    const json = await execute(name, route.params(input));
+    const json =
+      name === 'W8'
+        ? await booksWithStockAndPrice(route.params(input)[0] as number, String(input.currency ?? 'EUR'))
+        : await execute.json(name, route.params(input));
     if (json === null) return send(res, 404, '{"error":"not found"}');
     send(res, 200, json);
   } catch (error) {

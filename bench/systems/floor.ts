@@ -1,13 +1,14 @@
 // The floor: a plain Node HTTP server (floor-server.ts) answering each workload
 // with one hand-written prepared SQL statement that returns the JSON. Whatever
 // a GraphQL server costs above it is the price of being a GraphQL server.
+// W8 adds the HTTP upstreams: one batched stock call and a cached rates feed.
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
-import type { HttpRequest, SystemSpec, WorkloadId } from './types.ts';
+import { upstreamEnv, type HttpRequest, type SystemSpec, type WorkloadId } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const get = (path: string, query: Record<string, number>): HttpRequest => ({
+const get = (path: string, query: Record<string, number | string>): HttpRequest => ({
   method: 'GET',
   path: `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
   headers: {},
@@ -21,13 +22,20 @@ const post = (path: string, body: unknown): HttpRequest => ({
 
 export const floor: SystemSpec = {
   name: 'floor',
-  description: 'Floor: node:http + one prepared SQL statement per workload returning the JSON (pg / better-sqlite3)',
+  description:
+    'Floor: node:http + one prepared SQL statement per workload returning the JSON (pg / better-sqlite3); W8: + one batched stock call, rates cached for their max-age',
   providers: ['postgres', 'sqlite'],
-  launch: ({ port, databaseUrl }) => ({
+  launch: ({ port, databaseUrl, upstreams }) => ({
     command: process.execPath,
     args: ['--import', 'tsx', 'bench/systems/floor-server.ts'],
     cwd: root,
-    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl },
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      ...upstreamEnv(upstreams),
+    },
   }),
   readyPath: '/ready',
   requests(workload: WorkloadId): HttpRequest[] {
@@ -51,11 +59,17 @@ export const floor: SystemSpec = {
           post('/W7b', { id: p.bookId, stockQuantity: p.stockQuantity }),
         ];
       }
+      case 'W8':
+        return [get('/W8', { first: params.W8.first, currency: params.W8.currency })];
     }
   },
-  // The SQL already returns the canonical shape.
-  canonical(_workload, body) {
+  // The SQL already returns the canonical shape; W8's amount is named after its currency there.
+  canonical(workload, body) {
     if (body && typeof body === 'object' && 'error' in body) throw new Error(`floor error: ${JSON.stringify(body)}`);
+    if (workload === 'W8')
+      return (body as { id: number; title: string; available: number | null; amount: number }[]).map(
+        ({ amount, ...book }) => ({ ...book, usd: amount }),
+      );
     return body;
   },
 };

@@ -1,9 +1,10 @@
 // The N+1 baseline (naive-server.ts): Switchyard's schema and documents, plain
 // Prisma resolvers without DataLoader. Same schema and documents as
-// Switchyard, so its requests and canonical() are Switchyard's.
+// Switchyard, so its requests and canonical() are Switchyard's. W8's HTTP
+// fields are fetched per book, as plain resolvers do (see naive-server.ts).
 import { fileURLToPath } from 'node:url';
 import { switchyard } from './switchyard.ts';
-import type { SystemSpec } from './types.ts';
+import { upstreamEnv, type SystemSpec } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,12 +12,18 @@ export const naive: SystemSpec = {
   ...switchyard,
   name: 'naive',
   description:
-    'Naive Apollo Server 5 + Fastify + Prisma, same schema, one Prisma call per parent, no DataLoader (N+1 baseline)',
-  launch: ({ port, databaseUrl }) => ({
+    'Naive Apollo Server 5 + Fastify + Prisma, same schema, one Prisma call (W8: one HTTP call) per parent, no DataLoader (N+1 baseline)',
+  launch: ({ port, databaseUrl, upstreams }) => ({
     command: process.execPath,
     args: ['--import', 'tsx', 'bench/systems/naive-server.ts'],
     cwd: root,
-    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl },
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      ...upstreamEnv(upstreams),
+    },
   }),
   readyPath: '/ready',
 };

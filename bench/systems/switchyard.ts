@@ -2,7 +2,7 @@
 // in production mode, with the page cap raised for W5/W6.
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
-import { graphqlData, graphqlPost, type SystemSpec, type WorkloadId } from './types.ts';
+import { graphqlData, graphqlPost, upstreamEnv, type SystemSpec, type WorkloadId } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,6 +19,10 @@ const documents: Record<Exclude<WorkloadId, 'W7'>, [string, Record<string, unkno
   ],
   W5: ['query W5($n: Int!) { books(first: $n) { nodes { id title author { id name } } } }', { n: params.W5.first }],
   W6: ['query W6($n: Int!) { reviews(first: $n) { nodes { id rating body createdAt } } }', { n: params.W6.first }],
+  W8: [
+    'query W8($n: Int!, $c: String!) { books(first: $n) { nodes { id title stock { available } price(currency: $c) { amount } } } }',
+    { n: params.W8.first, c: params.W8.currency },
+  ],
 };
 
 const num = (id: string) => Number(id);
@@ -27,7 +31,7 @@ export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
   providers: ['postgres', 'sqlite'],
-  launch: ({ port, databaseUrl }) => ({
+  launch: ({ port, databaseUrl, upstreams }) => ({
     command: process.execPath,
     // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
     args: [
@@ -47,6 +51,7 @@ export const switchyard: SystemSpec = {
       MAX_PAGE_SIZE: '1000',
       LOG_LEVEL: 'warn',
       SWITCHYARD_DEBUG: '1',
+      ...upstreamEnv(upstreams),
     },
   }),
   readyPath: '/readyz',
@@ -117,6 +122,13 @@ export const switchyard: SystemSpec = {
         return data.createReview
           ? { bookId: num(data.createReview.book.id), rating: data.createReview.rating, body: data.createReview.body }
           : { id: num(data.updateBook.id), stockQuantity: data.updateBook.stockQuantity };
+      case 'W8':
+        return data.books.nodes.map((b: any) => ({
+          id: num(b.id),
+          title: b.title,
+          available: b.stock?.available ?? null,
+          usd: b.price.amount,
+        }));
     }
   },
 };

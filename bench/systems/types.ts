@@ -3,7 +3,7 @@
 // starts it pinned to one core, checks every answer against the others by a
 // checksum of its canonical data, then loads it from a separate process.
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W8';
 export type Provider = 'postgres' | 'sqlite';
 
 export interface HttpRequest {
@@ -13,10 +13,27 @@ export interface HttpRequest {
   body?: string;
 }
 
+/** Where the example HTTP upstreams (examples/upstreams/) listen, for W8. */
+export interface Upstreams {
+  inventoryUrl: string;
+  inventoryApiKey: string;
+  fxUrl: string;
+}
+
 export interface LaunchOptions {
   port: number;
   databaseUrl: string;
   provider: Provider;
+  upstreams: Upstreams;
+}
+
+/** The variables schema.graphql's @source declarations read (Switchyard refuses to start in production without them). */
+export function upstreamEnv(upstreams: Upstreams): Record<string, string> {
+  return {
+    INVENTORY_URL: upstreams.inventoryUrl,
+    INVENTORY_API_KEY: upstreams.inventoryApiKey,
+    FX_URL: upstreams.fxUrl,
+  };
 }
 
 export interface SystemSpec {
@@ -24,6 +41,8 @@ export interface SystemSpec {
   /** One line for the report: what this system is. */
   description: string;
   providers: Provider[];
+  /** The workloads it can answer; all when absent. The report shows the others as n/a. */
+  workloads?: WorkloadId[];
   /** The process to start (the harness adds `taskset -c 0`). */
   launch(options: LaunchOptions): { command: string; args: string[]; env: Record<string, string>; cwd?: string };
   /** GET path that answers 200 once the system serves. */
@@ -35,6 +54,11 @@ export interface SystemSpec {
    * so checksums compare across systems. Throws on an error response.
    */
   canonical(workload: WorkloadId, body: unknown): unknown;
+}
+
+/** Whether `system` answers `workload` (its `workloads`, or every workload when it names none). */
+export function supports(system: Pick<SystemSpec, 'workloads'>, workload: WorkloadId): boolean {
+  return !system.workloads || system.workloads.includes(workload);
 }
 
 /** A JSON POST of a GraphQL document. */
