@@ -4,7 +4,30 @@
 // loopback and the variables pointed at them, and the log says so. Setting
 // INVENTORY_URL or FX_URL to a real service needs no code change.
 import type { Logger } from 'pino';
-import type { UpstreamServer } from '../examples/upstreams/types.ts';
+
+interface UpstreamServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface ExampleModules {
+  startInventoryServer(options: { host: string; apiKey: string }): Promise<UpstreamServer>;
+  startFxServer(options: { host: string }): Promise<UpstreamServer>;
+}
+
+// The examples are TypeScript outside src/, so they are not compiled with the
+// server: tsx (a dependency) loads them, whether the server runs from src/
+// or as compiled JavaScript. Loaded only when used: a deployment with its own
+// upstreams never imports them.
+async function loadExamples(): Promise<ExampleModules> {
+  const { tsImport } = await import('tsx/esm/api');
+  const load = (file: string) => tsImport(new URL(file, import.meta.url).href, import.meta.url);
+  const [inventory, fx] = await Promise.all([
+    load('../examples/upstreams/inventory.ts'),
+    load('../examples/upstreams/fx.ts'),
+  ]);
+  return { startInventoryServer: inventory.startInventoryServer, startFxServer: fx.startFxServer };
+}
 
 // The example server's API key: a placeholder a real deployment replaces.
 const exampleApiKey = 'example-inventory-key';
@@ -27,9 +50,7 @@ export async function startExampleUpstreamsIfUnset(
   const wantInventory = unset('INVENTORY_URL');
   const wantFx = unset('FX_URL');
   if (!wantInventory && !wantFx) return undefined;
-  // Loaded only when used: a deployment with its own upstreams never imports the examples.
-  const { startInventoryServer } = await import('../examples/upstreams/inventory.ts');
-  const { startFxServer } = await import('../examples/upstreams/fx.ts');
+  const { startInventoryServer, startFxServer } = await loadExamples();
   const servers: UpstreamServer[] = [];
   if (wantInventory) {
     const key = env.INVENTORY_API_KEY || exampleApiKey;
