@@ -27,6 +27,44 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  // Operation limits (docs/security.md); 0 turns one off.
+  MAX_DEPTH: int(0, 1000).default(12),
+  MAX_ALIASES: int(0, 100_000).default(30),
+  MAX_DIRECTIVES: int(0, 100_000).default(50),
+  MAX_TOKENS: int(0, 10_000_000).default(2000),
+  MAX_COST: int(0, 1_000_000_000).default(10_000),
+  SUGGESTIONS: bool.optional(),
+  APQ_CACHE_BYTES: int(0, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  RATE_LIMIT_MAX: int(0, 10_000_000).optional(),
+  RATE_LIMIT_WINDOW_MS: int(1000, 86_400_000).default(60_000),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal('*'),
+          z.string().regex(/^https?:\/\/[^/\s]+$/, 'must list origins such as https://app.example.com (no path), or *'),
+        ]),
+      ),
+    )
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .transform((v): Config['trustProxy'] => {
+      if (['true', 'yes', 'on'].includes(v)) return true;
+      if (['false', 'no', 'off', '0'].includes(v)) return false;
+      // n: trust the n proxies nearest to us (what Fastify does with a number, which its types omit).
+      if (/^\d+$/.test(v)) return (_address: string, hop: number) => hop < Number(v);
+      return v.split(',').map((a) => a.trim());
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -47,6 +85,20 @@ export interface Config {
   logLevel: string;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** Per-operation limits, checked before anything runs; 0 = off. */
+  limits: { depth: number; aliases: number; directives: number; tokens: number; cost: number };
+  /** "Did you mean …" suggestions in error messages (they reveal the schema). */
+  suggestions: boolean;
+  /** Bounded cache of automatic persisted queries; 0 turns APQ off. */
+  apqCacheBytes: number;
+  /** A manifest of the only operations allowed to run (`{ "<sha256>": "<document>" }`). */
+  trustedDocumentsPath?: string;
+  /** Requests per window per client; 0 = off. */
+  rateLimit: { max: number; windowMs: number };
+  /** Origins allowed cross-origin (`*` = any); `loopback` also allows http://localhost:<port> and friends. */
+  cors: { origins: string[]; loopback: boolean };
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe when keying clients by IP. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
 }
 
 export class ConfigError extends Error {
@@ -84,5 +136,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    limits: {
+      depth: e.MAX_DEPTH,
+      aliases: e.MAX_ALIASES,
+      directives: e.MAX_DIRECTIVES,
+      tokens: e.MAX_TOKENS,
+      cost: e.MAX_COST,
+    },
+    suggestions: e.SUGGESTIONS ?? e.NODE_ENV !== 'production',
+    apqCacheBytes: e.APQ_CACHE_BYTES,
+    trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
+    // The test suite sends thousands of requests from one address: limits there are opt-in.
+    rateLimit: { max: e.RATE_LIMIT_MAX ?? (e.NODE_ENV === 'test' ? 0 : 600), windowMs: e.RATE_LIMIT_WINDOW_MS },
+    cors: { origins: e.CORS_ORIGINS ?? [], loopback: e.CORS_ORIGINS === undefined && e.NODE_ENV === 'development' },
+    trustProxy: e.TRUST_PROXY ?? false,
   };
 }

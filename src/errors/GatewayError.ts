@@ -1,13 +1,14 @@
 // A GatewayError is a "safe error": its message and extensions may be shown to
 // clients. Every other error is masked by formatError.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 import { ErrorCode } from './codes.ts';
 
 export class GatewayError extends GraphQLError {
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+  /** `nodes` locate an error found in the document before execution (it has no path then). */
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, nodes?: readonly ASTNode[]) {
+    super(message, { extensions: { ...extensions, code }, nodes });
     this.name = 'GatewayError';
     this.code = code;
   }

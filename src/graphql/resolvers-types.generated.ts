@@ -912,6 +912,13 @@ export type ConstraintDirectiveArgs = {
 
 export type ConstraintDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ConstraintDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CostDirectiveArgs = {
+  multiplier?: Maybe<Scalars['Int']['input']>;
+  weight?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type CreateDirectiveArgs = { };
 
 export type CreateDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CreateDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1200,6 +1207,7 @@ export type Resolvers<ContextType = GatewayContext> = {
 export type DirectiveResolvers<ContextType = GatewayContext> = {
   column?: ColumnDirectiveResolver<any, any, ContextType>;
   constraint?: ConstraintDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   create?: CreateDirectiveResolver<any, any, ContextType>;
   delete?: DeleteDirectiveResolver<any, any, ContextType>;
   find?: FindDirectiveResolver<any, any, ContextType>;

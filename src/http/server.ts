@@ -17,12 +17,14 @@ import type { GatewayContext, HttpSourceClient } from '../graphql/context.ts';
 import { createLoaders } from '../loaders/createLoaders.ts';
 import { pingDb, type Db } from '../sources/prisma/client.ts';
 import { SourceLog } from '../sources/sourceLog.ts';
+import { apolloSecurity } from './apolloSecurity.ts';
 import { registerDrain } from './drain.ts';
 import { registerHealth } from './health.ts';
 import { registerHttpErrors } from './httpErrors.ts';
 import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
 import { ApolloServerPluginDebugSources, wantsSourceLog } from './plugins/debugSources.ts';
 import { ApolloServerPluginRequestLog } from './plugins/logging.ts';
+import { registerSecurity } from './security.ts';
 
 export const graphqlPath = '/graphql';
 
@@ -57,6 +59,7 @@ export async function createServer({
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -67,6 +70,11 @@ export async function createServer({
   // text/plain body (a "simple" cross-site request) is a clean 415, not a
   // string that Apollo's CSRF check then has to refuse.
   app.removeContentTypeParser('text/plain');
+
+  // --- security (docs/security.md): headers, CORS, rate limits, batching (Fastify), limits and persisted operations (Apollo)
+  await registerSecurity(app, config, graphqlPath);
+  const security = apolloSecurity(config);
+  // --- end security
 
   const drain = registerDrain(app);
   registerHealth(app, { checkDatabase: () => pingDb(db), isShuttingDown: drain.isShuttingDown });
@@ -81,9 +89,11 @@ export async function createServer({
     // close Fastify, cut connections after a fixed 10 s and re-raise the
     // signal, so the exit code would depend on which handler finished first.
     stopOnTerminationSignals: false,
-    formatError: createFormatError(logger),
+    formatError: createFormatError(logger, { suggestions: config.suggestions }),
     logger,
+    ...security.options,
     plugins: [
+      ...security.plugins,
       fastifyApolloDrainPlugin(app),
       // Cache hints are unused; the plugin would wrap every field resolver to collect them.
       ApolloServerPluginCacheControlDisabled(),

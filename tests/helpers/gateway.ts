@@ -102,12 +102,12 @@ export async function createTestGateway(
  * Registers a suite's database and gateway: created before its tests, closed
  * and dropped after them, with the recorded statements cleared before each test.
  */
-export function useTestGateway(provider: Provider, options: { seed?: SeedSizes } = {}) {
+export function useTestGateway(provider: Provider, options: { seed?: SeedSizes; env?: Record<string, string> } = {}) {
   let database: TestDatabase | undefined;
   let gateway: TestGateway | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(provider, options);
-    gateway = await createTestGateway(database);
+    gateway = await createTestGateway(database, options.env);
   });
   afterAll(async () => {
     await gateway?.close();

@@ -210,14 +210,20 @@ describe.each(await testProviders())('queries on %s', (provider) => {
     });
 
     it('rejects a page larger than MAX_PAGE_SIZE, naming the maximum', async () => {
+      // Refused before execution (src/http/plugins/queryCost.ts): a whole-request error, without data.
+      const refused = (message: string, extensions: Record<string, unknown>) => ({
+        errors: [
+          { message, locations: [{ line: 3, column: 5 }], extensions: { code: 'BAD_USER_INPUT', ...extensions } },
+        ],
+      });
       expect(await run({ first: 101 })).toEqual(
-        error('"first" must be between 0 and 100, got 101', { argument: 'first', maxPageSize: 100 }),
+        refused('"first" must be between 0 and 100, got 101', { argument: 'first', maxPageSize: 100 }),
       );
       expect(await run({ last: 1000 })).toEqual(
-        error('"last" must be between 0 and 100, got 1000', { argument: 'last', maxPageSize: 100 }),
+        refused('"last" must be between 0 and 100, got 1000', { argument: 'last', maxPageSize: 100 }),
       );
       expect(await run({ first: -1 })).toEqual(
-        error('"first" must be between 0 and 100, got -1', { argument: 'first', maxPageSize: 100 }),
+        refused('"first" must be between 0 and 100, got -1', { argument: 'first', maxPageSize: 100 }),
       );
       expect(t.database.statements).toEqual([]);
     });

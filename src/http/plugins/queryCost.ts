@@ -1,0 +1,151 @@
+// The cost budget of an operation, and the page-size limit, checked after
+// validation and before execution: a refused operation runs no resolver.
+//
+// cost(field) = weight + multiplier × cost(selection beneath it), where
+// - weight is `@cost(weight:)`, else 1 for a field returning an object,
+//   interface or union and 0 for a scalar or enum;
+// - multiplier is the field's `first` or `last` value (variables and argument
+//   defaults included); for a field with a `first`/`last` argument left unset,
+//   `@cost(multiplier:)` or the page size the resolver would use (the default
+//   page size for a connection, the maximum for a plain list); 1 for any other
+//   field unless `@cost(multiplier:)` says otherwise.
+// Every branch of a union or interface counts, and @skip/@include are ignored:
+// the cost is an upper bound. Fragments are costed once each, so a document
+// that spreads one fragment many times is still costed in linear time.
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isCompositeType,
+  isListType,
+  Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLDirective,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { ErrorCode } from '../../errors/codes.ts';
+import { GatewayError } from '../../errors/GatewayError.ts';
+
+export interface QueryCostOptions {
+  /** The budget; 0 turns the cost check off (the page-size check stays). */
+  maxCost: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+}
+
+const pageArgs = ['first', 'last'] as const;
+
+// The field definition a selection names, meta fields included (null for __typename).
+function fieldDef(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType,
+  name: string,
+): GraphQLField<unknown, unknown> | null {
+  if (name === '__schema' && parent === schema.getQueryType()) return SchemaMetaFieldDef;
+  if (name === '__type' && parent === schema.getQueryType()) return TypeMetaFieldDef;
+  return 'getFields' in parent ? (parent.getFields()[name] ?? null) : null;
+}
+
+/** The cost of one operation; throws BAD_USER_INPUT for a `first`/`last` over the maximum page size. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  options: Omit<QueryCostOptions, 'maxCost'>,
+): number {
+  const costDirective = schema.getDirective('cost') as GraphQLDirective | undefined;
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const fragmentCosts = new Map<string, number>();
+
+  function fragmentCost(name: string): number {
+    const known = fragmentCosts.get(name);
+    if (known !== undefined) return known;
+    fragmentCosts.set(name, 0); // a cycle (already refused by validation) adds nothing
+    const fragment = fragments.get(name);
+    const type = fragment && schema.getType(fragment.typeCondition.name.value);
+    const cost = fragment && isCompositeType(type) ? selectionCost(type, fragment.selectionSet) : 0;
+    fragmentCosts.set(name, cost);
+    return cost;
+  }
+
+  function selectionCost(parent: GraphQLCompositeType, set: SelectionSetNode): number {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        total += fragmentCost(selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (isCompositeType(type)) total += selectionCost(type, selection.selectionSet);
+      } else {
+        const def = fieldDef(schema, parent, selection.name.value);
+        if (!def) continue;
+        let args: Record<string, unknown> = {};
+        try {
+          args = getArgumentValues(def, selection, variables);
+        } catch {
+          // an argument execution will refuse on its own; cost it with defaults
+        }
+        const declared = (def.astNode && costDirective && getDirectiveValues(costDirective, def.astNode)) ?? {};
+        const named = getNamedType(def.type);
+        const weight = (declared.weight as number | undefined) ?? (isCompositeType(named) ? 1 : 0);
+        let multiplier = (declared.multiplier as number | undefined) ?? 1;
+        if (def.args.some((a) => a.name === 'first' || a.name === 'last')) {
+          for (const name of pageArgs) {
+            const value = args[name];
+            if (typeof value === 'number' && (value < 0 || value > options.maxPageSize))
+              throw new GatewayError(
+                ErrorCode.BAD_USER_INPUT,
+                `"${name}" must be between 0 and ${options.maxPageSize}, got ${value}`,
+                { argument: name, maxPageSize: options.maxPageSize, http: { status: 400 } },
+                [selection],
+              );
+          }
+          const given = [args.first, args.last].find((v): v is number => typeof v === 'number');
+          const pageSize = isListType(getNullableType(def.type)) ? options.maxPageSize : options.defaultPageSize;
+          multiplier = given ?? (declared.multiplier as number | undefined) ?? pageSize;
+        }
+        const beneath =
+          selection.selectionSet && isCompositeType(named) ? selectionCost(named, selection.selectionSet) : 0;
+        total += weight + multiplier * beneath;
+      }
+    }
+    return total;
+  }
+
+  const root = schema.getRootType(operation.operation);
+  return root ? selectionCost(root, operation.selectionSet) : 0;
+}
+
+export function ApolloServerPluginQueryCost(options: QueryCostOptions): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          // Bad variables: execution refuses them before any resolver runs.
+          if (coerced.errors) return;
+          const cost = operationCost(schema, document, operation, coerced.coerced, options);
+          if (options.maxCost > 0 && cost > options.maxCost)
+            throw new GatewayError(
+              ErrorCode.COST_LIMIT_EXCEEDED,
+              `Query cost limit of ${options.maxCost} exceeded, found ${cost}.`,
+              { limit: options.maxCost, cost, http: { status: 400 } },
+            );
+        },
+      };
+    },
+  };
+}
