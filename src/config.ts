@@ -17,6 +17,9 @@ const EnvSchema = z.object({
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (Postgres)')
     .default('file:./data/switchyard.db'),
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
+  TRANSACTION_TIMEOUT_MS: int(100, 600_000).default(5000),
+  TRANSACTION_MAX_WAIT_MS: int(10, 600_000).default(2000),
+  SQLITE_BUSY_TIMEOUT_MS: int(1, 600_000).default(5000),
   SCHEMA_PATH: z.string().min(1).default('schema.graphql'),
   MIGRATE_ON_START: bool.default(true),
   SEED_ON_START: bool.default(true),
@@ -74,6 +77,10 @@ export interface Config {
   databaseUrl: string;
   provider: 'sqlite' | 'postgres';
   databasePoolSize: number;
+  /** Interactive transactions: rolled back after timeoutMs; refused if not started within maxWaitMs. */
+  transaction: { timeoutMs: number; maxWaitMs: number };
+  /** SQLite: how long a writer waits for another process's lock before SQLITE_BUSY. */
+  sqliteBusyTimeoutMs: number;
   schemaPath: string;
   migrateOnStart: boolean;
   seedOnStart: boolean;
@@ -126,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     provider: e.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgres',
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    transaction: { timeoutMs: e.TRANSACTION_TIMEOUT_MS, maxWaitMs: e.TRANSACTION_MAX_WAIT_MS },
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     schemaPath: e.SCHEMA_PATH,
     migrateOnStart: e.MIGRATE_ON_START,
     seedOnStart: e.SEED_ON_START,

@@ -11,7 +11,8 @@ import { startExampleUpstreamsIfUnset } from './exampleUpstreams.ts';
 import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
 import { createServer } from './http/server.ts';
 import { resolvers } from './resolvers/index.ts';
-import { createDb } from './sources/prisma/client.ts';
+import { createDb, sqliteFilePath } from './sources/prisma/client.ts';
+import { checkSqliteDurability } from './sources/prisma/sqlitePragmas.ts';
 import { loadDataModel } from './sources/prisma/datamodel.ts';
 import { seedDemoData } from './sources/prisma/seedDemoData.ts';
 
@@ -46,7 +47,16 @@ async function start(config: Config) {
     });
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
   }
-  const db = createDb({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+  const db = createDb({
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    transactionTimeoutMs: config.transaction.timeoutMs,
+    transactionMaxWaitMs: config.transaction.maxWaitMs,
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+  });
+  // An acknowledged write must survive kill -9: no WAL, no start.
+  if (config.provider === 'sqlite')
+    logger.info(await checkSqliteDurability(db, sqliteFilePath(config.databaseUrl)), 'sqlite durability checked');
   if (config.seedOnStart && (await seedDemoData(db, config.provider)))
     logger.info('demo data seeded into the empty database');
 

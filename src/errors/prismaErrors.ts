@@ -3,12 +3,17 @@
 // is masked, because its message may contain SQL or schema details.
 import { ErrorCode } from './codes.ts';
 import { GatewayError } from './GatewayError.ts';
+import { isTransactionConflict } from '../sources/prisma/retryOnConflict.ts';
 
 interface PrismaKnownError {
   name: string;
   code: string;
+  message: string;
   meta?: Record<string, unknown>;
 }
+
+// Prisma's P2028 messages for a transaction past its timeout or one that could not start within maxWait.
+const transactionOutOfTime = /expired transaction|Unable to start a transaction in the given time/;
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
   return (
@@ -34,7 +39,22 @@ export function fromPrismaError(error: unknown, model: string): unknown {
         `${model} refers to a row that does not exist, or is still referenced by other rows`,
         { model },
       );
+    // Transient: the transaction was rolled back whole, so the client may simply retry.
+    case 'P2028':
+      return transactionOutOfTime.test(error.message)
+        ? new GatewayError(
+            ErrorCode.SERVICE_UNAVAILABLE,
+            'The database did not complete the operation in time; nothing was changed',
+            { model },
+          )
+        : error;
     default:
-      return error;
+      return isTransactionConflict(error)
+        ? new GatewayError(
+            ErrorCode.SERVICE_UNAVAILABLE,
+            'The operation kept conflicting with concurrent writes; nothing was changed',
+            { model },
+          )
+        : error;
   }
 }

@@ -1,10 +1,15 @@
 // placeOrder: the example's hand-written, transactional mutation. Stock is
 // decremented with a conditional update (only where enough copies remain), so
 // concurrent orders can never oversell even without serializable isolation;
-// any failing line rolls the whole order back.
+// any failing line rolls the whole order back. A transaction the database
+// aborts over a conflict (deadlock, serialization, SQLite busy) runs again,
+// whole, a few times; one past TRANSACTION_TIMEOUT_MS is rolled back and
+// answered SERVICE_UNAVAILABLE.
 import { ErrorCode } from '../errors/codes.ts';
 import { badUserInput, GatewayError, notFound } from '../errors/GatewayError.ts';
 import { toColumnValue } from '../bindings/values.ts';
+import { fromPrismaError } from '../errors/prismaErrors.ts';
+import { retryOnConflict } from '../sources/prisma/retryOnConflict.ts';
 import type { MutationResolvers } from '../graphql/resolvers-types.generated.ts';
 
 const idColumn = { name: 'id', type: 'Int' } as Parameters<typeof toColumnValue>[0];
@@ -28,7 +33,7 @@ export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = async (_
     quantities.set(bookId, line.quantity);
   }
 
-  return ctx.log.record({ source: 'db', model: 'Order', operation: 'placeOrder' }, () =>
+  const transaction = () =>
     ctx.db.$transaction(async (tx) => {
       const customer = await tx.customer.findUnique({ where: { id: customerId }, select: { id: true } });
       if (!customer) throw notFound(`Customer ${customerId} not found`);
@@ -61,6 +66,10 @@ export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = async (_
           lines: { create: lines },
         },
       });
+    });
+  return ctx.log.record({ source: 'db', model: 'Order', operation: 'placeOrder' }, () =>
+    retryOnConflict(transaction).catch((error: unknown) => {
+      throw fromPrismaError(error, 'Order');
     }),
   );
 };

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createDb, type Db } from '../../src/sources/prisma/client.ts';
+import { createDb, type Db, type DbOptions } from '../../src/sources/prisma/client.ts';
 import { applyMigrations } from '../../src/sources/prisma/engine/applyMigrations.ts';
 import { dropDatabase } from '../../src/sources/prisma/engine/databaseLifecycle.ts';
 import { seedDemoData, type SeedSizes } from '../../src/sources/prisma/seedDemoData.ts';
@@ -55,7 +55,7 @@ export interface TestDatabase {
 
 export async function createTestDatabase(
   provider: Provider,
-  options: { seed?: SeedSizes | false } = {},
+  options: { seed?: SeedSizes | false; db?: Omit<DbOptions, 'url' | 'onStatement'> } = {},
 ): Promise<TestDatabase> {
   const url =
     provider === 'sqlite'
@@ -63,7 +63,7 @@ export async function createTestDatabase(
       : postgresServerUrl.replace(/\/[^/?]*(\?|$)/, `/switchyard_test_${randomUUID().slice(0, 8)}$1`);
   await applyMigrations({ url, migrationsDir: `prisma/${provider}/migrations` });
   const statements: string[] = [];
-  const db = createDb({ url, poolSize: 4, onStatement: (sql) => statements.push(sql) });
+  const db = createDb({ url, poolSize: 4, ...options.db, onStatement: (sql) => statements.push(sql) });
   if (options.seed !== false) await seedDemoData(db, provider, options.seed || undefined);
   statements.length = 0;
   return {

@@ -9,6 +9,8 @@ import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/
 import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
 import { countingAdapter, type StatementListener } from './countingAdapter.ts';
 import { addLikeEscape } from './likeEscape.ts';
+import { withSqlitePragmas } from './sqlitePragmas.ts';
+import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
 
 export type Db = SqliteClient;
 
@@ -16,6 +18,13 @@ export interface DbOptions {
   url: string;
   poolSize?: number;
   onStatement?: StatementListener;
+  // --- reliability (issue 5): transaction limits and the SQLite busy timeout ---
+  /** Interactive transactions are rolled back after this long (Prisma's `timeout`). */
+  transactionTimeoutMs?: number;
+  /** How long a transaction may wait to start (Prisma's `maxWait`). */
+  transactionMaxWaitMs?: number;
+  /** SQLite: how long a writer waits for another connection's lock. */
+  busyTimeoutMs?: number;
 }
 
 /** `file:./data/x.db` → an absolute path, resolved against the working directory. */
@@ -24,19 +33,29 @@ export function sqliteFilePath(url: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
-export function createDb({ url, poolSize = 10, onStatement }: DbOptions): Db {
+export function createDb({
+  url,
+  poolSize = 10,
+  onStatement,
+  transactionTimeoutMs = 5000,
+  transactionMaxWaitMs = 2000,
+  busyTimeoutMs = 5000,
+}: DbOptions): Db {
+  const transactionOptions = { timeout: transactionTimeoutMs, maxWait: transactionMaxWaitMs };
   if (url.startsWith('file:')) {
     const file = sqliteFilePath(url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    // A busy timeout lets concurrent writers wait for the lock instead of failing at once.
-    const adapter = countingAdapter(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }), {
+    // A busy timeout lets concurrent writers wait for the lock instead of failing at once;
+    // WAL and synchronous=FULL (sqlitePragmas.ts); the gate keeps statements out of open transactions.
+    const sqlite = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs });
+    const adapter = countingAdapter(sqliteTransactionGate(withSqlitePragmas(sqlite)), {
       onStatement,
       rewrite: addLikeEscape,
     });
-    return new SqliteClient({ adapter });
+    return new SqliteClient({ adapter, transactionOptions });
   }
   const adapter = countingAdapter(new PrismaPg({ connectionString: url, max: poolSize }), { onStatement });
-  return new PostgresClient({ adapter }) as unknown as Db;
+  return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
 }
 
 /** Resolves when the database answers a trivial query; used by /readyz. */
