@@ -2,6 +2,7 @@
 // They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
 import type { Db } from './client.ts';
 import { delegateName } from './datamodel.ts';
+import { sqlReadsOf } from './sqlReads.ts';
 
 export type Where = Record<string, unknown>;
 export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
@@ -29,14 +30,20 @@ export function delegate(db: Db, model: string): ModelDelegate {
   return (db as unknown as Record<string, ModelDelegate>)[delegateName(model)]!;
 }
 
-/** Rows whose `field` is one of `keys` (a unique field or a foreign key). */
+/**
+ * Rows whose `field` is one of `keys` (a unique field or a foreign key). With
+ * `perKey`, a key may get fewer rows than match, but never fewer than
+ * `perKey` when more match: the first in `orderBy` order.
+ */
 export function findByKeys(
   db: Db,
   model: string,
   field: string,
   keys: readonly unknown[],
-  extra?: { where?: Where; orderBy?: OrderBy; columns?: Columns },
+  extra?: { where?: Where; orderBy?: OrderBy; columns?: Columns; perKey?: number },
 ): Promise<Row[]> {
+  const sql = sqlReadsOf(db)?.findByKeys(model, field, keys, extra ?? {});
+  if (sql) return sql;
   const byKey: Where = { [field]: { in: [...keys] } };
   return delegate(db, model).findMany({
     where: extra?.where ? { AND: [byKey, extra.where] } : byKey,
@@ -67,7 +74,9 @@ export function findPage(
   db: Db,
   model: string,
   { columns, ...args }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns },
-) {
+): Promise<Row[]> {
+  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns });
+  if (sql) return sql;
   return delegate(db, model).findMany({ ...args, ...select(columns) });
 }
 
