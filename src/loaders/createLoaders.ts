@@ -17,7 +17,12 @@ export interface ChildQuery {
   signature: string;
   /** Columns to read; must include the foreign key. */
   columns?: Columns;
+  /** Rows each key needs at most (a page and one more); sources may return more. */
+  perKey?: number;
 }
+
+/** What a to-many count reads: the filter alone. */
+export type CountQuery = Omit<ChildQuery, 'orderBy' | 'columns' | 'perKey'>;
 
 export interface Loaders {
   /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
@@ -25,11 +30,7 @@ export interface Loaders {
   /** Every matching row per foreign-key value, in query order: to-many relations. */
   children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
   /** Number of matching rows per foreign-key value: `totalCount` of relations. */
-  childCount(
-    model: string,
-    foreignKey: string,
-    query: Omit<ChildQuery, 'orderBy' | 'columns'>,
-  ): DataLoader<unknown, number>;
+  childCount(model: string, foreignKey: string, query: CountQuery): DataLoader<unknown, number>;
 }
 
 // Keys are primitives after coercion; dates are compared by instant.
@@ -58,12 +59,15 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
       }),
 
     children: (model, foreignKey, query) =>
-      memo(`children:${model}.${foreignKey}:${query.signature}:${query.columns?.join(',') ?? '*'}`, async (keys) => {
-        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-          findByKeys(db, model, foreignKey, keys, query),
-        );
-        return groupByKeys(keys, rows, (r) => r[foreignKey]);
-      }),
+      memo(
+        `children:${model}.${foreignKey}:${query.signature}:${query.perKey}:${query.columns?.join(',') ?? '*'}`,
+        async (keys) => {
+          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+            findByKeys(db, model, foreignKey, keys, query),
+          );
+          return groupByKeys(keys, rows, (r) => r[foreignKey]);
+        },
+      ),
 
     childCount: (model, foreignKey, query) =>
       memo(`count:${model}.${foreignKey}:${query.signature}`, async (keys) => {
