@@ -38,30 +38,48 @@ const cacheKeyFn = (key: unknown) => (key instanceof Date ? key.getTime() : key)
 
 export function createLoaders(db: Db, log: SourceLog): Loaders {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  // Resolvers pass the same query (or columns) object for every parent of a
+  // field: the loader found for it is remembered, so the id string is built
+  // once per field rather than once per parent. The remembered loader is used
+  // only for the same model and field.
+  const byQuery = new WeakMap<object, { model: string; field: string; loader: DataLoader<unknown, unknown> }>();
 
-  // Returns the loader registered under `id`, creating it on first use.
-  function memo<V>(id: string, batch: (keys: readonly unknown[]) => Promise<V[]>): DataLoader<unknown, V> {
-    let loader = loaders.get(id) as DataLoader<unknown, V> | undefined;
+  // Returns the loader registered under `id()`, creating it (with `batch()`) on first use.
+  function memo<V>(
+    [model, field, query]: [string, string, object | undefined],
+    id: () => string,
+    batch: () => (keys: readonly unknown[]) => Promise<V[]>,
+  ): DataLoader<unknown, V> {
+    const known = query && byQuery.get(query);
+    if (known && known.model === model && known.field === field) return known.loader as DataLoader<unknown, V>;
+    const key = id();
+    let loader = loaders.get(key) as DataLoader<unknown, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<unknown, V, unknown>(batch, { cacheKeyFn });
-      loaders.set(id, loader as DataLoader<unknown, unknown>);
+      loader = new DataLoader<unknown, V, unknown>(batch(), { cacheKeyFn });
+      loaders.set(key, loader as DataLoader<unknown, unknown>);
     }
+    if (query) byQuery.set(query, { model, field, loader: loader as DataLoader<unknown, unknown> });
     return loader;
   }
 
   return {
     row: (model, field, columns) =>
-      memo(`row:${model}.${field}:${columns?.join(',') ?? '*'}`, async (keys) => {
-        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-          findByKeys(db, model, field, keys, { columns }),
-        );
-        return orderByKeys(keys, rows, (r) => r[field]);
-      }),
+      memo(
+        [model, field, columns],
+        () => `row:${model}.${field}:${columns?.join(',') ?? '*'}`,
+        () => async (keys) => {
+          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+            findByKeys(db, model, field, keys, { columns }),
+          );
+          return orderByKeys(keys, rows, (r) => r[field]);
+        },
+      ),
 
     children: (model, foreignKey, query) =>
       memo(
-        `children:${model}.${foreignKey}:${query.signature}:${query.perKey}:${query.columns?.join(',') ?? '*'}`,
-        async (keys) => {
+        [model, foreignKey, query],
+        () => `children:${model}.${foreignKey}:${query.signature}:${query.perKey}:${query.columns?.join(',') ?? '*'}`,
+        () => async (keys) => {
           const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
             findByKeys(db, model, foreignKey, keys, query),
           );
@@ -70,11 +88,15 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
       ),
 
     childCount: (model, foreignKey, query) =>
-      memo(`count:${model}.${foreignKey}:${query.signature}`, async (keys) => {
-        const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
-          countByKeys(db, model, foreignKey, keys, query.where),
-        );
-        return keys.map((k) => counts.get(k) ?? 0);
-      }),
+      memo(
+        [model, foreignKey, query],
+        () => `count:${model}.${foreignKey}:${query.signature}`,
+        () => async (keys) => {
+          const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
+            countByKeys(db, model, foreignKey, keys, query.where),
+          );
+          return keys.map((k) => counts.get(k) ?? 0);
+        },
+      ),
   };
 }
