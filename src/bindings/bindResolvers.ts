@@ -5,12 +5,12 @@ import { isObjectType, type FieldNode, type GraphQLResolveInfo, type GraphQLSche
 import type { IResolvers } from '@graphql-tools/utils';
 import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
-import { countRows, findPage, type Row } from '../sources/prisma/batch.ts';
+import { countRows, findPage, type Row, type ToOneJoin } from '../sources/prisma/batch.ts';
 import type { ChildQuery, CountQuery } from '../loaders/createLoaders.ts';
 import { planPage, toConnection, type PageArgs, type PagePlan } from './connection.ts';
 import { keyWhere, mutationResolver } from './mutations.ts';
 import type { BindingPlan, FieldBinding } from './plan.ts';
-import { selectedColumns, withColumns, type Columns } from './selectColumns.ts';
+import { selectedColumns, selectedToOne, withColumns, type Columns, type SelectedToOne } from './selectColumns.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
 type PerField<T> = WeakMap<readonly FieldNode[], WeakMap<object, T>>;
@@ -47,18 +47,31 @@ function resolverFor(
         if (!row && !binding.nullable) throw notFound(`${binding.model.name} with ${field} ${String(value)} not found`);
         return row;
       };
-    case 'list':
+    case 'list': {
+      const toOneCache: PerField<SelectedToOne[]> = new WeakMap();
       return async (_parent, args, ctx, info) => {
         const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists);
         const model = binding.model.name;
         const columns = withColumns(selectedColumns(plan, info, binding.model), ...page.columns);
+        // The page's selected to-one relations are read with it where the
+        // source can, and primed into the loaders their resolvers will use.
+        const joins = perField(toOneCache, info, () => selectedToOne(plan, info)).map(
+          ({ binding: { target, parentKey, targetKey }, columns }): ToOneJoin => ({
+            model: target.name,
+            parentKey,
+            targetKey,
+            columns,
+            found: (key, row) => ctx.loaders.row(target.name, targetKey, columns).prime(key, row),
+          }),
+        );
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
-          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1, columns }),
+          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1, columns, joins }),
         );
         return toConnection(page, rows, () =>
           ctx.log.record({ source: 'db', model, operation: 'count' }, () => countRows(ctx.db, model, page.filter)),
         );
       };
+    }
     case 'toOne': {
       const columnsCache: PerField<{ columns: Columns }> = new WeakMap();
       return async (parent, _args, ctx, info) => {

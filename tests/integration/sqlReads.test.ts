@@ -64,6 +64,38 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
     }
   });
 
+  it('reads a page with its to-one relations in one statement, reporting each related row', async () => {
+    const found = new Map<unknown, unknown>();
+    t.statements.length = 0;
+    const rows = await reads.findPage('Book', {
+      orderBy: [{ id: 'asc' }],
+      take: 5,
+      columns: ['authorId', 'id'],
+      joins: [
+        {
+          model: 'Author',
+          parentKey: 'authorId',
+          targetKey: 'id',
+          columns: ['id', 'name'],
+          found: (k, r) => found.set(k, r),
+        },
+      ],
+    })!;
+    expect(t.statements).toHaveLength(1);
+    expect(rows).toEqual(
+      await delegate(t.db, 'Book').findMany({
+        orderBy: [{ id: 'asc' }],
+        take: 5,
+        select: { authorId: true, id: true },
+      }),
+    );
+    const authors = await delegate(t.db, 'Author').findMany({
+      where: { id: { in: rows.map((r) => r.authorId) } },
+      select: { id: true, name: true },
+    });
+    expect(new Map(authors.map((a) => [a.id, a]))).toEqual(found);
+  });
+
   it('declines what it cannot express, so Prisma answers it', () => {
     expect(reads.findPage('Book', { where: { title: { contains: 'a' } }, orderBy: [], take: 1 })).toBeUndefined();
     expect(reads.findPage('Book', { where: { author: { is: { name: 'x' } } }, orderBy: [], take: 1 })).toBeUndefined();

@@ -2,7 +2,9 @@
 // They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
 import type { Db } from './client.ts';
 import { delegateName } from './datamodel.ts';
-import { sqlReadsOf } from './sqlReads.ts';
+import { sqlReadsOf, type ToOneJoin } from './sqlReads.ts';
+
+export type { ToOneJoin };
 
 export type Where = Record<string, unknown>;
 export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
@@ -69,13 +71,21 @@ export async function countByKeys(
   return new Map(groups.map((g) => [g[field], (g._count as { _all: number })._all]));
 }
 
-/** One page of rows for a root list. */
+/**
+ * One page of rows for a root list. `joins` are a hint: where the source can,
+ * it reads those to-one relations in the same statement and reports them to
+ * each join's `found`; otherwise nothing is reported and callers load them.
+ */
 export function findPage(
   db: Db,
   model: string,
-  { columns, ...args }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns },
+  {
+    columns,
+    joins,
+    ...args
+  }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns; joins?: readonly ToOneJoin[] },
 ): Promise<Row[]> {
-  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns });
+  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns, joins });
   if (sql) return sql;
   return delegate(db, model).findMany({ ...args, ...select(columns) });
 }

@@ -29,8 +29,27 @@ export interface SqlReads {
     keys: readonly unknown[],
     query: ReadQuery & { perKey?: number },
   ): Promise<Row[]> | undefined;
-  /** The first `take` rows. */
-  findPage(model: string, query: ReadQuery & { take: number }): Promise<Row[]> | undefined;
+  /**
+   * The first `take` rows. Each of `joins` reads a to-one relation of those
+   * rows in the same statement and hands every parent key's related row (or
+   * null) to its `found`.
+   */
+  findPage(
+    model: string,
+    query: ReadQuery & { take: number; joins?: readonly ToOneJoin[] },
+  ): Promise<Row[]> | undefined;
+}
+
+/** A to-one relation read with a page: `Book.author` is Author by id = Book.authorId. */
+export interface ToOneJoin {
+  model: string;
+  /** The page model's column holding the related row's key. */
+  parentKey: string;
+  /** The related model's unique column. */
+  targetKey: string;
+  /** The related model's columns to read; must include targetKey. */
+  columns?: readonly string[];
+  found: (key: unknown, row: Row | null) => void;
 }
 
 // Column types whose adapter values this module converts as Prisma would.
@@ -58,6 +77,12 @@ interface Table {
 
 class Unsupported extends Error {}
 
+/** A run of result columns that makes one table's row objects. */
+interface Segment {
+  table: Table;
+  names: string[];
+}
+
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 function tableOf(model: Model, schema: string): Table {
@@ -73,12 +98,16 @@ function tableOf(model: Model, schema: string): Table {
 class Statement {
   readonly args: unknown[] = [];
   readonly types: SqlQuery['argTypes'] = [];
-  constructor(readonly table: Table) {}
+  /** `alias` qualifies every column (`"t0"."id"`), for statements that join. */
+  constructor(
+    readonly table: Table,
+    readonly alias?: string,
+  ) {}
 
-  column(name: string) {
+  column(name: string): { sql: string; field: ModelField } {
     const column = this.table.columns.get(name);
     if (!column) throw new Unsupported(name);
-    return column;
+    return this.alias ? { sql: `${quote(this.alias)}.${column.sql}`, field: column.field } : column;
   }
 
   param(field: ModelField, value: unknown, list = false): string {
@@ -165,80 +194,121 @@ export function createSqlReads(
   options: { schema: string; adapter: () => Promise<SqlDriverAdapter>; statementNames: Map<string, string> },
 ): SqlReads {
   const tables = new Map(datamodel.models.map((m) => [m.name, tableOf(m, options.schema)]));
+
   const maxStatementNames = 500;
 
-  // Runs the statement and turns the adapter's rows (arrays) into Prisma-shaped objects.
-  async function run(statement: Statement, sql: string, names: string[]): Promise<Row[]> {
+  // Runs the statement and turns the adapter's rows (arrays) into
+  // Prisma-shaped objects: one object per segment (a table's run of columns)
+  // and row, so a joined statement gives one array of rows per table.
+  async function run(statement: Statement, sql: string, segments: Segment[]): Promise<Row[][]> {
     // Named (prepared once per connection) while the number of distinct texts stays small.
     const { statementNames } = options;
     if (!statementNames.has(sql) && statementNames.size < maxStatementNames)
       statementNames.set(sql, `switchyard_${statementNames.size}`);
     const adapter = await options.adapter();
     const result = await adapter.queryRaw({ sql, args: statement.args, argTypes: statement.types });
-    const decode = names.map((n) => {
-      const field = statement.table.columns.get(n)!.field;
-      return field.kind === 'enum' ? null : decoders[field.type]!;
-    });
-    const rows: Row[] = new Array(result.rows.length);
-    for (let r = 0; r < result.rows.length; r++) {
-      const values = result.rows[r]!;
-      const row: Row = {};
-      for (let c = 0; c < names.length; c++) {
-        const value = values[c];
-        const decoder = decode[c];
-        row[names[c]!] = decoder && value !== null ? decoder(value) : value;
+    let offset = 0;
+    return segments.map(({ table, names }) => {
+      const start = offset;
+      offset += names.length;
+      const decode = names.map((n) => {
+        const field = table.columns.get(n)!.field;
+        return field.kind === 'enum' ? null : decoders[field.type]!;
+      });
+      const rows: Row[] = new Array(result.rows.length);
+      for (let r = 0; r < result.rows.length; r++) {
+        const values = result.rows[r]!;
+        const row: Row = {};
+        for (let c = 0; c < names.length; c++) {
+          const value = values[start + c];
+          const decoder = decode[c];
+          row[names[c]!] = decoder && value !== null ? decoder(value) : value;
+        }
+        rows[r] = row;
       }
-      rows[r] = row;
-    }
-    return rows;
+      return rows;
+    });
   }
 
   // Builds with `build`; undefined when the query needs Prisma.
-  function attempt(model: string, build: (s: Statement) => [string, string[]]): Promise<Row[]> | undefined {
-    const table = tables.get(model);
-    if (!table) return undefined;
-    const statement = new Statement(table);
-    let built: [string, string[]];
+  function attempt(
+    model: string,
+    build: (tables: (name: string) => Table) => { statement: Statement; sql: string; segments: Segment[] },
+  ): Promise<Row[][]> | undefined {
+    let built: ReturnType<typeof build>;
     try {
-      built = build(statement);
+      built = build((name) => {
+        const table = tables.get(name);
+        if (!table) throw new Unsupported(name);
+        return table;
+      });
     } catch (error) {
       if (error instanceof Unsupported) return undefined;
       throw error;
     }
-    return run(statement, ...built);
+    return run(built.statement, built.sql, built.segments);
   }
 
   return {
     findByKeys: (model, field, keys, query) =>
-      attempt(model, (s) => {
+      attempt(model, (table) => {
+        const s = new Statement(table(model));
         const { sql: columns, names } = s.select(query.columns);
         const key = s.column(field);
         const filter = s.where(query.where);
         const where = `${key.sql} = ANY(${s.param(key.field, [...keys], true)})${filter === 'TRUE' ? '' : ` AND ${filter}`}`;
         const order = s.orderBy(query.orderBy);
-        if (query.perKey === undefined)
-          return [`SELECT ${columns} FROM ${s.table.name} WHERE ${where}${order ? ` ORDER BY ${order}` : ''}`, names];
+        const segments = [{ table: s.table, names }];
+        if (query.perKey === undefined) {
+          const sql = `SELECT ${columns} FROM ${s.table.name} WHERE ${where}${order ? ` ORDER BY ${order}` : ''}`;
+          return { statement: s, sql, segments };
+        }
         // At most perKey rows per key, ranked in page order: the database cuts
         // each parent's page. The inner `*` keeps the order columns visible
         // outside; Postgres drops the columns nothing reads.
         const rank = `ROW_NUMBER() OVER (PARTITION BY ${key.sql}${order ? ` ORDER BY ${order}` : ''})`;
         const limit = s.typedParam(query.perKey, 'int');
         const inner = `SELECT *, ${rank} AS "switchyard_rank" FROM ${s.table.name} WHERE ${where}`;
-        return [
-          `SELECT ${columns} FROM (${inner}) AS "page" WHERE "switchyard_rank" <= ${limit}${order ? ` ORDER BY ${order}` : ''}`,
-          names,
-        ];
-      }),
-    findPage: (model, query) =>
-      attempt(model, (s) => {
+        const sql = `SELECT ${columns} FROM (${inner}) AS "page" WHERE "switchyard_rank" <= ${limit}${order ? ` ORDER BY ${order}` : ''}`;
+        return { statement: s, sql, segments };
+      })?.then(([rows]) => rows!),
+
+    findPage: (model, query) => {
+      const joins = query.joins ?? [];
+      const read = attempt(model, (table) => {
+        const s = new Statement(table(model), joins.length ? 't0' : undefined);
         const { sql: columns, names } = s.select(query.columns);
+        const segments: Segment[] = [{ table: s.table, names }];
+        let from = s.table.name + (joins.length ? ` AS "t0"` : '');
+        const selected = [columns];
+        joins.forEach((join, i) => {
+          if (!names.includes(join.parentKey)) throw new Unsupported(join.parentKey);
+          const j = new Statement(table(join.model), `t${i + 1}`);
+          const { sql, names: joinNames } = j.select(join.columns);
+          if (!joinNames.includes(join.targetKey)) throw new Unsupported(join.targetKey);
+          selected.push(sql);
+          segments.push({ table: j.table, names: joinNames });
+          from += ` LEFT JOIN ${j.table.name} AS "t${i + 1}" ON ${j.column(join.targetKey).sql} = ${s.column(join.parentKey).sql}`;
+        });
         const order = s.orderBy(query.orderBy);
         const limit = s.typedParam(query.take, 'int');
         const filter = s.where(query.where);
         const where = filter === 'TRUE' ? '' : ` WHERE ${filter}`;
-        const sql = `SELECT ${columns} FROM ${s.table.name}${where}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
-        return [sql, names];
-      }),
+        const sql = `SELECT ${selected.join(', ')} FROM ${from}${where}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
+        return { statement: s, sql, segments };
+      });
+      return read?.then(([rows, ...joined]) => {
+        joins.forEach((join, i) => {
+          rows!.forEach((row, r) => {
+            const key = row[join.parentKey];
+            if (key === null || key === undefined) return;
+            const related = joined[i]![r]!;
+            join.found(key, related[join.targetKey] === null ? null : related);
+          });
+        });
+        return rows!;
+      });
+    },
   };
 }
 
