@@ -1,5 +1,7 @@
 // Switchyard itself: the real server (src/main.ts) over the bench database,
 // in production mode, with the page cap raised for W5/W6.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
 import { graphqlData, graphqlPost, upstreamEnv, type SystemSpec, type WorkloadId } from './types.ts';
@@ -27,35 +29,47 @@ const documents: Record<Exclude<WorkloadId, 'W7'>, [string, Record<string, unkno
 
 const num = (id: string) => Number(id);
 
+/** The Node flags of `npm start` (package.json), so the bench runs the server as shipped. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return pkg.scripts.start!.split(' ').filter((word) => word.startsWith('--') && !word.startsWith('--env-file'));
+}
+
 export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
   providers: ['postgres', 'sqlite'],
-  launch: ({ port, databaseUrl, upstreams }) => ({
-    command: process.execPath,
-    // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
-    args: [
-      ...(process.env.BENCH_SWITCHYARD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
-      'src/main.ts',
-    ],
-    cwd: root,
-    env: {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      MIGRATE_ON_START: 'false',
-      SEED_ON_START: 'false',
-      MAX_PAGE_SIZE: '1000',
-      LOG_LEVEL: 'warn',
-      SWITCHYARD_DEBUG: '1',
-      // One client (the load generator) at thousands of requests a second is the point here.
-      RATE_LIMIT_MAX: '0',
-      ...upstreamEnv(upstreams),
-    },
-  }),
+  launch: ({ port, databaseUrl, upstreams }) => {
+    // What `npm start` runs (its prestart builds dist/), without npm's own
+    // process in the measured tree.
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+    return {
+      command: process.execPath,
+      // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
+      args: [
+        ...startFlags(),
+        ...(process.env.BENCH_SWITCHYARD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+        'dist/main.js',
+      ],
+      cwd: root,
+      env: {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        MIGRATE_ON_START: 'false',
+        SEED_ON_START: 'false',
+        MAX_PAGE_SIZE: '1000',
+        LOG_LEVEL: 'warn',
+        SWITCHYARD_DEBUG: '1',
+        // One client (the load generator) at thousands of requests a second is the point here.
+        RATE_LIMIT_MAX: '0',
+        ...upstreamEnv(upstreams),
+      },
+    };
+  },
   readyPath: '/readyz',
   requests(workload) {
     if (workload === 'W7') {

@@ -16,6 +16,7 @@ generatorHandler({
     if (!out) throw new Error('datamodel generator: output is required');
     const models = dmmf.datamodel.models.map((m) => ({
       name: m.name,
+      dbName: m.dbName ?? null,
       // Single-field unique keys, including the primary key: usable by @find.
       uniqueFields: [
         ...m.fields.filter((f) => f.isId || f.isUnique).map((f) => f.name),
@@ -24,6 +25,7 @@ generatorHandler({
       idField: m.fields.find((f) => f.isId)?.name ?? null,
       fields: m.fields.map((f) => ({
         name: f.name,
+        dbName: f.dbName ?? null,
         kind: f.kind,
         type: f.type,
         isList: f.isList,

@@ -7,7 +7,7 @@ import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, typ
 // graphql-js's own field collection (fragments, @skip/@include), as execution does it.
 import { collectSubfields } from 'graphql/execution/collectFields.js';
 import type { Model } from '../sources/prisma/datamodel.ts';
-import type { BindingPlan } from './plan.ts';
+import type { BindingPlan, FieldBinding } from './plan.ts';
 
 /** Column names, sorted; undefined means every column. */
 export type Columns = string[] | undefined;
@@ -46,6 +46,21 @@ function columnsOfType(
   return [...columns].sort();
 }
 
+// The node type a field returns and the selections made on it: the type
+// itself, or a connection's `nodes` and `edges { node }` merged.
+function nodeSelection(info: GraphQLResolveInfo): { type: GraphQLObjectType; nodes: FieldNode[] } | undefined {
+  const returned = getNamedType(info.returnType);
+  if (!isObjectType(returned)) return undefined;
+  const fields = returned.getFields();
+  if (!fields.edges || !fields.nodes) return { type: returned, nodes: [...info.fieldNodes] };
+  const connection = subFields(info, returned, [...info.fieldNodes]);
+  const nodeNodes = [...(connection.get('nodes') ?? [])];
+  const edges = connection.get('edges');
+  const edgeType = getNamedType(fields.edges.type) as GraphQLObjectType;
+  if (edges) nodeNodes.push(...(subFields(info, edgeType, edges).get('node') ?? []));
+  return { type: getNamedType(edgeType.getFields().node!.type) as GraphQLObjectType, nodes: nodeNodes };
+}
+
 /**
  * The columns the current field needs of `model`: for a field returning the
  * model's type directly, or a connection (its `nodes` and `edges.node`).
@@ -59,18 +74,38 @@ export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, mod
   let columns: Columns;
   if (isObjectType(returned) && plan.models.has(returned.name)) {
     columns = columnsOfType(plan, info, returned, model, [...info.fieldNodes]);
-  } else if (isObjectType(returned)) {
-    // A connection: gather the node selections from `nodes` and `edges { node }`.
-    const connection = subFields(info, returned, [...info.fieldNodes]);
-    const nodeNodes = [...(connection.get('nodes') ?? [])];
-    const edges = connection.get('edges');
-    const edgeType = getNamedType(returned.getFields().edges!.type) as GraphQLObjectType;
-    if (edges) nodeNodes.push(...(subFields(info, edgeType, edges).get('node') ?? []));
-    const nodeType = getNamedType(edgeType.getFields().node!.type) as GraphQLObjectType;
-    columns = columnsOfType(plan, info, nodeType, model, nodeNodes);
+  } else {
+    const selection = nodeSelection(info);
+    if (selection) columns = columnsOfType(plan, info, selection.type, model, selection.nodes);
   }
   byVariables.set(info.variableValues, columns);
   return columns;
+}
+
+export interface SelectedToOne {
+  binding: Extract<FieldBinding, { kind: 'toOne' }>;
+  /** The columns the to-one field's own resolver will ask its loader for. */
+  columns: Columns;
+}
+
+/**
+ * The to-one relations selected on the current field's nodes (`books { nodes
+ * { author { … } } }`), each with the columns its resolver will read, so a
+ * source can fetch them with the page. Fields selected under several aliases
+ * get the union of their selections; their resolvers then load on their own.
+ */
+export function selectedToOne(plan: BindingPlan, info: GraphQLResolveInfo): SelectedToOne[] {
+  const selection = nodeSelection(info);
+  if (!selection) return [];
+  const found: SelectedToOne[] = [];
+  for (const [name, nodes] of subFields(info, selection.type, selection.nodes)) {
+    const binding = plan.fields.get(`${selection.type.name}.${name}`);
+    if (binding?.kind !== 'toOne') continue;
+    const type = getNamedType(selection.type.getFields()[name]!.type) as GraphQLObjectType;
+    const columns = columnsOfType(plan, info, type, binding.target, nodes);
+    found.push({ binding, columns: withColumns(columns, binding.targetKey) });
+  }
+  return found;
 }
 
 /** The selection plus columns the caller itself needs (keys, cursor columns). */

@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { compiledExecutorGateway } from './compiledExecutor.ts';
 import { createFormatError } from '../errors/formatError.ts';
 import type { GatewayContext, HttpSourceClient } from '../graphql/context.ts';
 import { createLoaders } from '../loaders/createLoaders.ts';
@@ -81,10 +82,13 @@ export async function createServer({
   if (config.ide) await registerIdeAssets(app);
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    gateway: compiledExecutorGateway(schema),
     // The IDE needs introspection for its docs and autocomplete: one setting for both.
     introspection: config.ide,
     includeStacktraceInErrorResponses: false,
+    // Apollo's default indents every response (JSON.stringify(value, null, 2)):
+    // measured at 15% of server CPU on a 300 KB result, and more bytes to send.
+    stringifyResult: (result) => JSON.stringify(result),
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would race it: they
     // close Fastify, cut connections after a fixed 10 s and re-raise the
     // signal, so the exit code would depend on which handler finished first.

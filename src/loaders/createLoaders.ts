@@ -17,6 +17,8 @@ export interface ChildQuery {
   signature: string;
   /** Columns to read; must include the foreign key. */
   columns?: Columns;
+  /** Rows each key needs at most (a page and one more); sources may return more. */
+  perKey?: number;
 }
 
 /** A batch function: keys in, values (or an Error per key) out, same length and order. */
@@ -30,17 +32,16 @@ export interface KeyedOptions<K> {
   cacheKeyFn?: (key: K) => unknown;
 }
 
+/** What a to-many count reads: the filter alone. */
+export type CountQuery = Omit<ChildQuery, 'orderBy' | 'columns' | 'perKey'>;
+
 export interface Loaders {
   /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
   row(model: string, field: string, columns?: Columns): DataLoader<unknown, Row | null>;
   /** Every matching row per foreign-key value, in query order: to-many relations. */
   children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
   /** Number of matching rows per foreign-key value: `totalCount` of relations. */
-  childCount(
-    model: string,
-    foreignKey: string,
-    query: Omit<ChildQuery, 'orderBy' | 'columns'>,
-  ): DataLoader<unknown, number>;
+  childCount(model: string, foreignKey: string, query: CountQuery): DataLoader<unknown, number>;
   /**
    * A loader over a caller's batch function, registered under `id` for the
    * request: HTTP bindings use it for batch endpoints and per-request caching.
@@ -53,14 +54,27 @@ const cacheKeyFn = (key: unknown) => (key instanceof Date ? key.getTime() : key)
 
 export function createLoaders(db: Db, log: SourceLog): Loaders {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  // Resolvers pass the same query (or columns) object for every parent of a
+  // field: the loader found for it is remembered, so the id string is built
+  // once per field rather than once per parent. The remembered loader is used
+  // only for the same model and field.
+  const byQuery = new WeakMap<object, { model: string; field: string; loader: DataLoader<unknown, unknown> }>();
 
-  // Returns the loader registered under `id`, creating it on first use.
-  function memo<V>(id: string, batch: (keys: readonly unknown[]) => Promise<V[]>): DataLoader<unknown, V> {
-    let loader = loaders.get(id) as DataLoader<unknown, V> | undefined;
+  // Returns the loader registered under `id()`, creating it (with `batch()`) on first use.
+  function memo<V>(
+    [model, field, query]: [string, string, object | undefined],
+    id: () => string,
+    batch: () => (keys: readonly unknown[]) => Promise<V[]>,
+  ): DataLoader<unknown, V> {
+    const known = query && byQuery.get(query);
+    if (known && known.model === model && known.field === field) return known.loader as DataLoader<unknown, V>;
+    const key = id();
+    let loader = loaders.get(key) as DataLoader<unknown, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<unknown, V, unknown>(batch, { cacheKeyFn });
-      loaders.set(id, loader as DataLoader<unknown, unknown>);
+      loader = new DataLoader<unknown, V, unknown>(batch(), { cacheKeyFn });
+      loaders.set(key, loader as DataLoader<unknown, unknown>);
     }
+    if (query) byQuery.set(query, { model, field, loader: loader as DataLoader<unknown, unknown> });
     return loader;
   }
 
@@ -75,27 +89,39 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
     },
 
     row: (model, field, columns) =>
-      memo(`row:${model}.${field}:${columns?.join(',') ?? '*'}`, async (keys) => {
-        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-          findByKeys(db, model, field, keys, { columns }),
-        );
-        return orderByKeys(keys, rows, (r) => r[field]);
-      }),
+      memo(
+        [model, field, columns],
+        () => `row:${model}.${field}:${columns?.join(',') ?? '*'}`,
+        () => async (keys) => {
+          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+            findByKeys(db, model, field, keys, { columns }),
+          );
+          return orderByKeys(keys, rows, (r) => r[field]);
+        },
+      ),
 
     children: (model, foreignKey, query) =>
-      memo(`children:${model}.${foreignKey}:${query.signature}:${query.columns?.join(',') ?? '*'}`, async (keys) => {
-        const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-          findByKeys(db, model, foreignKey, keys, query),
-        );
-        return groupByKeys(keys, rows, (r) => r[foreignKey]);
-      }),
+      memo(
+        [model, foreignKey, query],
+        () => `children:${model}.${foreignKey}:${query.signature}:${query.perKey}:${query.columns?.join(',') ?? '*'}`,
+        () => async (keys) => {
+          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+            findByKeys(db, model, foreignKey, keys, query),
+          );
+          return groupByKeys(keys, rows, (r) => r[foreignKey]);
+        },
+      ),
 
     childCount: (model, foreignKey, query) =>
-      memo(`count:${model}.${foreignKey}:${query.signature}`, async (keys) => {
-        const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
-          countByKeys(db, model, foreignKey, keys, query.where),
-        );
-        return keys.map((k) => counts.get(k) ?? 0);
-      }),
+      memo(
+        [model, foreignKey, query],
+        () => `count:${model}.${foreignKey}:${query.signature}`,
+        () => async (keys) => {
+          const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
+            countByKeys(db, model, foreignKey, keys, query.where),
+          );
+          return keys.map((k) => counts.get(k) ?? 0);
+        },
+      ),
   };
 }

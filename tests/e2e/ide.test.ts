@@ -269,8 +269,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('IDE in headless Chromium', () => {
   }, 30_000);
 
   it('made no request to another host, logged no error and broke no CSP rule', async () => {
-    // Let late requests (workers, fonts) and reports arrive before judging.
-    await page.waitForLoadState('networkidle');
+    // Let late requests (workers, fonts) and reports arrive before judging. On
+    // a loaded machine the page may not go quiet for 500 ms in a row; a few
+    // seconds of waiting is enough for anything the page loads by itself.
+    await page.waitForLoadState('networkidle', { timeout: 8000 }).catch(() => undefined);
 
     expect(foreignRequests).toEqual([]);
     expect(consoleErrors).toEqual([]);

@@ -14,6 +14,18 @@ function columnsRead(sql: string, table: string): string[] {
     .sort();
 }
 
+// The columns a joined SELECT reads under `alias` ("t0"."x" on Postgres).
+function columnsUnder(sql: string, alias: string): string[] {
+  const list = sql.slice(sql.indexOf('SELECT') + 6, sql.indexOf(' FROM '));
+  const prefix = `"${alias}".`;
+  return list
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c.startsWith(prefix))
+    .map((c) => c.slice(prefix.length).replace(/"/g, ''))
+    .sort();
+}
+
 describe.each(await testProviders())('column selection on %s', (provider) => {
   const t = useTestGateway(provider);
 
@@ -37,8 +49,15 @@ describe.each(await testProviders())('column selection on %s', (provider) => {
       fragment B on Book { p: pages author { name } }
     `);
     expect(data.books.edges[0].node.author.name).toEqual(expect.any(String));
-    expect(columnsRead(statements[0]!, 'Book')).toEqual(['authorId', 'id', 'pages']);
-    expect(columnsRead(statements[1]!, 'Author')).toEqual(['id', 'name']);
+    if (provider === 'postgres') {
+      // The author is read with the page: one statement, each table under its alias.
+      expect(statements).toHaveLength(1);
+      expect(columnsUnder(statements[0]!, 't0')).toEqual(['authorId', 'id', 'pages']);
+      expect(columnsUnder(statements[0]!, 't1')).toEqual(['id', 'name']);
+    } else {
+      expect(columnsRead(statements[0]!, 'Book')).toEqual(['authorId', 'id', 'pages']);
+      expect(columnsRead(statements[1]!, 'Author')).toEqual(['id', 'name']);
+    }
   });
 
   it('honours @include by variable, request by request', async () => {

@@ -2,6 +2,9 @@
 // They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
 import type { Db } from './client.ts';
 import { delegateName } from './datamodel.ts';
+import { sqlReadsOf, type ToOneJoin } from './sqlReads.ts';
+
+export type { ToOneJoin };
 
 export type Where = Record<string, unknown>;
 export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
@@ -29,14 +32,20 @@ export function delegate(db: Db, model: string): ModelDelegate {
   return (db as unknown as Record<string, ModelDelegate>)[delegateName(model)]!;
 }
 
-/** Rows whose `field` is one of `keys` (a unique field or a foreign key). */
+/**
+ * Rows whose `field` is one of `keys` (a unique field or a foreign key). With
+ * `perKey`, a key may get fewer rows than match, but never fewer than
+ * `perKey` when more match: the first in `orderBy` order.
+ */
 export function findByKeys(
   db: Db,
   model: string,
   field: string,
   keys: readonly unknown[],
-  extra?: { where?: Where; orderBy?: OrderBy; columns?: Columns },
+  extra?: { where?: Where; orderBy?: OrderBy; columns?: Columns; perKey?: number },
 ): Promise<Row[]> {
+  const sql = sqlReadsOf(db)?.findByKeys(model, field, keys, extra ?? {});
+  if (sql) return sql;
   const byKey: Where = { [field]: { in: [...keys] } };
   return delegate(db, model).findMany({
     where: extra?.where ? { AND: [byKey, extra.where] } : byKey,
@@ -62,12 +71,22 @@ export async function countByKeys(
   return new Map(groups.map((g) => [g[field], (g._count as { _all: number })._all]));
 }
 
-/** One page of rows for a root list. */
+/**
+ * One page of rows for a root list. `joins` are a hint: where the source can,
+ * it reads those to-one relations in the same statement and reports them to
+ * each join's `found`; otherwise nothing is reported and callers load them.
+ */
 export function findPage(
   db: Db,
   model: string,
-  { columns, ...args }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns },
-) {
+  {
+    columns,
+    joins,
+    ...args
+  }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns; joins?: readonly ToOneJoin[] },
+): Promise<Row[]> {
+  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns, joins });
+  if (sql) return sql;
   return delegate(db, model).findMany({ ...args, ...select(columns) });
 }
 

@@ -7,10 +7,13 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/client.ts';
 import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { countingAdapter, type StatementListener } from './countingAdapter.ts';
+import { loadDataModel } from './datamodel.ts';
 import { addLikeEscape } from './likeEscape.ts';
 import { withSqlitePragmas } from './sqlitePragmas.ts';
 import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
+import { createSqlReads, registerSqlReads } from './sqlReads.ts';
 
 export type Db = SqliteClient;
 
@@ -54,8 +57,29 @@ export function createDb({
     });
     return new SqliteClient({ adapter, transactionOptions });
   }
-  const adapter = countingAdapter(new PrismaPg({ connectionString: url, max: poolSize }), { onStatement });
-  return new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
+  // Statements of the SQL read path are prepared once per connection (named);
+  // Prisma's own are not (no name).
+  const statementNames = new Map<string, string>();
+  const schema = new URL(url).searchParams.get('schema') ?? 'public';
+  let connected: SqlDriverAdapter | undefined;
+  const adapter = countingAdapter(
+    new PrismaPg(
+      { connectionString: url, max: poolSize },
+      { schema, statementNameGenerator: (query) => statementNames.get(query.sql)! },
+    ),
+    { onStatement, onConnect: (a) => (connected = a) },
+  );
+  const db = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
+  registerSqlReads(
+    db,
+    createSqlReads(loadDataModel(), {
+      schema,
+      statementNames,
+      // Prisma connects the adapter on first use (and again after $disconnect).
+      adapter: async () => connected ?? (await db.$connect(), connected!),
+    }),
+  );
+  return db;
 }
 
 /** Resolves when the database answers a trivial query; used by /readyz. */

@@ -10,6 +10,8 @@ export type StatementListener = (sql: string) => void;
 
 export interface AdapterHooks {
   onStatement?: StatementListener;
+  /** Receives the wrapped adapter each time the factory connects. */
+  onConnect?: (adapter: SqlDriverAdapter) => void;
   rewrite?: (sql: string) => string;
 }
 
@@ -41,7 +43,11 @@ export function countingAdapter<F extends SqlDriverAdapterFactory>(factory: F, h
   return new Proxy(factory, {
     get(obj, prop, receiver) {
       if (prop === 'connect') {
-        return async () => wrapQueryable(await obj.connect(), hooks);
+        return async () => {
+          const adapter = wrapQueryable(await obj.connect(), hooks);
+          hooks.onConnect?.(adapter);
+          return adapter;
+        };
       }
       const value = Reflect.get(obj, prop, receiver);
       return typeof value === 'function' ? value.bind(obj) : value;

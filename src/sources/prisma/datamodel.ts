@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 
 export interface ModelField {
   name: string;
+  /** The column's name in the database (`@map`), when it differs. */
+  dbName?: string | null;
   kind: 'scalar' | 'object' | 'enum' | 'unsupported';
   type: string;
   isList: boolean;
@@ -17,6 +19,8 @@ export interface ModelField {
 
 export interface Model {
   name: string;
+  /** The table's name in the database (`@@map`), when it differs. */
+  dbName?: string | null;
   idField: string | null;
   uniqueFields: string[];
   fields: ModelField[];

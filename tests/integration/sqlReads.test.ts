@@ -1,0 +1,105 @@
+// The SQL read path on Postgres answers exactly what Prisma answers for the
+// same arguments, in one statement, and declines (undefined) what it cannot
+// express, so the caller falls back to Prisma.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delegate, type OrderBy, type Where } from '../../src/sources/prisma/batch.ts';
+import { sqlReadsOf, type SqlReads } from '../../src/sources/prisma/sqlReads.ts';
+import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
+
+const postgres = (await testProviders()).includes('postgres');
+
+describe.runIf(postgres)('SQL reads on postgres', () => {
+  let t: TestDatabase;
+  let reads: SqlReads;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+    reads = sqlReadsOf(t.db)!;
+  });
+  afterAll(() => t?.drop());
+
+  const byPublished: OrderBy = [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }];
+
+  it('reads rows by keys as Prisma does, nullable DateTime columns included', async () => {
+    const keys = [3, 1, 2];
+    t.statements.length = 0;
+    const rows = await reads.findByKeys('Author', 'id', keys, {})!;
+    expect(t.statements).toHaveLength(1);
+    const expected = await delegate(t.db, 'Author').findMany({ where: { id: { in: keys } } });
+    const sort = (rs: Record<string, unknown>[]) => [...rs].sort((a, b) => Number(a.id) - Number(b.id));
+    expect(sort(rows)).toEqual(sort(expected));
+    expect(rows.some((r) => r.born instanceof Date)).toBe(true);
+  });
+
+  it('cuts each key to perKey rows in page order, with nulls last', async () => {
+    const keys = [1, 2, 3, 4];
+    const columns = ['authorId', 'id', 'publishedAt', 'title'];
+    t.statements.length = 0;
+    const rows = await reads.findByKeys('Book', 'authorId', keys, { orderBy: byPublished, columns, perKey: 2 })!;
+    expect(t.statements).toHaveLength(1);
+    expect(t.statements[0]).toContain('ROW_NUMBER() OVER (PARTITION BY "authorId"');
+    for (const key of keys) {
+      const expected = await delegate(t.db, 'Book').findMany({
+        where: { authorId: key },
+        orderBy: byPublished,
+        take: 2,
+        select: Object.fromEntries(columns.map((c) => [c, true])),
+      });
+      expect(rows.filter((r) => r.authorId === key)).toEqual(expected);
+    }
+  });
+
+  it('reads a page with the filters the gateway builds (cursor bounds, in, ranges, nulls, NOT)', async () => {
+    const filters: Where[] = [
+      { OR: [{ publishedAt: { lt: new Date('2024-01-01T00:00:00Z') } }, { publishedAt: null }] },
+      { AND: [{ pages: { gte: 200, lt: 400 } }, { id: { in: [2, 3, 5, 7, 11, 13] } }] },
+      { NOT: { pages: { gt: 300 } }, publishedAt: { not: null } },
+      { OR: [] },
+      { id: { in: [] } },
+    ];
+    for (const where of filters) {
+      t.statements.length = 0;
+      const rows = await reads.findPage('Book', { where, orderBy: byPublished, take: 7 })!;
+      expect(t.statements).toHaveLength(1);
+      expect(rows).toEqual(await delegate(t.db, 'Book').findMany({ where, orderBy: byPublished, take: 7 }));
+    }
+  });
+
+  it('reads a page with its to-one relations in one statement, reporting each related row', async () => {
+    const found = new Map<unknown, unknown>();
+    t.statements.length = 0;
+    const rows = await reads.findPage('Book', {
+      orderBy: [{ id: 'asc' }],
+      take: 5,
+      columns: ['authorId', 'id'],
+      joins: [
+        {
+          model: 'Author',
+          parentKey: 'authorId',
+          targetKey: 'id',
+          columns: ['id', 'name'],
+          found: (k, r) => found.set(k, r),
+        },
+      ],
+    })!;
+    expect(t.statements).toHaveLength(1);
+    expect(rows).toEqual(
+      await delegate(t.db, 'Book').findMany({
+        orderBy: [{ id: 'asc' }],
+        take: 5,
+        select: { authorId: true, id: true },
+      }),
+    );
+    const authors = await delegate(t.db, 'Author').findMany({
+      where: { id: { in: rows.map((r) => r.authorId) } },
+      select: { id: true, name: true },
+    });
+    expect(new Map(authors.map((a) => [a.id, a]))).toEqual(found);
+  });
+
+  it('declines what it cannot express, so Prisma answers it', () => {
+    expect(reads.findPage('Book', { where: { title: { contains: 'a' } }, orderBy: [], take: 1 })).toBeUndefined();
+    expect(reads.findPage('Book', { where: { author: { is: { name: 'x' } } }, orderBy: [], take: 1 })).toBeUndefined();
+    expect(reads.findPage('Book', { where: { pages: { not: 3 } }, orderBy: [], take: 1 })).toBeUndefined();
+    expect(reads.findByKeys('Nope', 'id', [1], {})).toBeUndefined();
+  });
+});
