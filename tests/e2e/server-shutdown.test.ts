@@ -1,11 +1,10 @@
 // The real process under stress: an unexpected error is masked with an id the
 // log also carries; SIGTERM drains in-flight requests with /readyz at 503 and
 // exits 0; a request outliving SHUTDOWN_GRACE_MS makes the process exit 1.
-import { request as httpRequest, type ClientRequest } from 'node:http';
-
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { stalledPost, waitFor } from '../helpers/inFlight.ts';
 import { freshSqliteUrl, postGraphQL, request, startServer, type ServerProcess } from '../helpers/serverProcess.ts';
 
 let server: ServerProcess | undefined;
@@ -14,45 +13,6 @@ afterEach(() => {
   server?.kill();
   server = undefined;
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Polls until `check` is true; fails with `what` after `timeoutMs`.
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-interface StalledPost {
-  /** Sends the rest of the body. */
-  finish(): void;
-  response: Promise<{ status: number; body: any }>;
-  request: ClientRequest;
-}
-
-// A POST whose body arrives in two parts: between them the request is in
-// flight on the server (its onRequest hook ran) while its event loop is free.
-function stalledPost(url: string, payload: unknown): StalledPost {
-  const body = Buffer.from(JSON.stringify(payload));
-  const req = httpRequest(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': body.length },
-  });
-  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-  });
-  req.write(body.subarray(0, 10));
-  return { finish: () => req.end(body.subarray(10)), response, request: req };
-}
 
 const incomingPosts = (s: ServerProcess) =>
   s.logs.filter((line) => line.msg === 'incoming request' && (line.req as { method?: string }).method === 'POST');

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dropDatabase } from '../../src/sources/prisma/engine/databaseLifecycle.ts';
 import { postgresServerUrl, testProviders } from '../helpers/databases.ts';
 import { freshSqliteUrl, postGraphQL, startServer, type ServerProcess } from '../helpers/serverProcess.ts';
-import { waitFor } from './support.ts';
+import { waitFor } from '../helpers/inFlight.ts';
 
 const createReview = /* GraphQL */ `
   mutation ($input: CreateReviewInput!) {

@@ -4,7 +4,7 @@
 // that do finish, then exit 0: tests/e2e/server-shutdown.test.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { request, startServer, type ServerProcess } from '../helpers/serverProcess.ts';
-import { stalledPost, waitFor } from './support.ts';
+import { stalledPost, waitFor } from '../helpers/inFlight.ts';
 
 let server: ServerProcess | undefined;
 afterEach(() => server?.kill());

@@ -9,7 +9,7 @@ import { applyMigrations } from '../../src/sources/prisma/engine/applyMigrations
 import { checkSqliteDurability } from '../../src/sources/prisma/sqlitePragmas.ts';
 import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
 import { freshSqliteUrl, runUntilExit } from '../helpers/serverProcess.ts';
-import { sleep } from './support.ts';
+import { sleep } from '../helpers/inFlight.ts';
 
 describe('SQLite durability settings', () => {
   let database: TestDatabase;

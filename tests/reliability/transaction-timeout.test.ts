@@ -7,7 +7,7 @@ import { fromPrismaError } from '../../src/errors/prismaErrors.ts';
 import { GatewayError } from '../../src/errors/GatewayError.ts';
 import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { sleep } from './support.ts';
+import { sleep } from '../helpers/inFlight.ts';
 
 const placeOrder = /* GraphQL */ `
   mutation ($input: PlaceOrderInput!) {
