@@ -4,7 +4,7 @@
 // W8 adds the HTTP upstreams: one batched stock call and a cached rates feed.
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
-import { upstreamEnv, type HttpRequest, type SystemSpec, type WorkloadId } from './types.ts';
+import { serverEnv, type HttpRequest, type SystemSpec, type WorkloadId } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,17 +25,11 @@ export const floor: SystemSpec = {
   description:
     'Floor: node:http + one prepared SQL statement per workload returning the JSON (pg / better-sqlite3); W8: + one batched stock call, rates cached for their max-age',
   providers: ['postgres', 'sqlite'],
-  launch: ({ port, databaseUrl, upstreams }) => ({
+  launch: (options) => ({
     command: process.execPath,
     args: ['--import', 'tsx', 'bench/systems/floor-server.ts'],
     cwd: root,
-    env: {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      ...upstreamEnv(upstreams),
-    },
+    env: serverEnv(options),
   }),
   readyPath: '/ready',
   requests(workload: WorkloadId): HttpRequest[] {

@@ -4,7 +4,7 @@
 // fields are fetched per book, as plain resolvers do (see naive-server.ts).
 import { fileURLToPath } from 'node:url';
 import { switchyard } from './switchyard.ts';
-import { upstreamEnv, type SystemSpec } from './types.ts';
+import { serverEnv, type SystemSpec } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,17 +13,11 @@ export const naive: SystemSpec = {
   name: 'naive',
   description:
     'Naive Apollo Server 5 + Fastify + Prisma, same schema, one Prisma call (W8: one HTTP call) per parent, no DataLoader (N+1 baseline)',
-  launch: ({ port, databaseUrl, upstreams }) => ({
+  launch: (options) => ({
     command: process.execPath,
     args: ['--import', 'tsx', 'bench/systems/naive-server.ts'],
     cwd: root,
-    env: {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      ...upstreamEnv(upstreams),
-    },
+    env: serverEnv(options),
   }),
   readyPath: '/ready',
 };

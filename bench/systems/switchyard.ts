@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
-import { graphqlData, graphqlPost, upstreamEnv, type SystemSpec, type WorkloadId } from './types.ts';
+import { graphqlData, graphqlPost, serverEnv, type SystemSpec, type WorkloadId } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,7 +41,7 @@ export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
   providers: ['postgres', 'sqlite'],
-  launch: ({ port, databaseUrl, upstreams }) => {
+  launch: (options) => {
     // What `npm start` runs (its prestart builds dist/), without npm's own
     // process in the measured tree.
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
@@ -55,10 +55,7 @@ export const switchyard: SystemSpec = {
       ],
       cwd: root,
       env: {
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
+        ...serverEnv(options),
         MIGRATE_ON_START: 'false',
         SEED_ON_START: 'false',
         MAX_PAGE_SIZE: '1000',
@@ -66,7 +63,6 @@ export const switchyard: SystemSpec = {
         SWITCHYARD_DEBUG: '1',
         // One client (the load generator) at thousands of requests a second is the point here.
         RATE_LIMIT_MAX: '0',
-        ...upstreamEnv(upstreams),
       },
     };
   },

@@ -28,8 +28,13 @@ export interface LaunchOptions {
 }
 
 /** The variables schema.graphql's @source declarations read (Switchyard refuses to start in production without them). */
-export function upstreamEnv(upstreams: Upstreams): Record<string, string> {
+/** What every system's server is started with: production mode, its port and database, the upstreams. */
+export function serverEnv({ port, databaseUrl, upstreams }: LaunchOptions): Record<string, string> {
   return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
     INVENTORY_URL: upstreams.inventoryUrl,
     INVENTORY_API_KEY: upstreams.inventoryApiKey,
     FX_URL: upstreams.fxUrl,
