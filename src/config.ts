@@ -8,6 +8,14 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+// A comma-separated list: "a, b" → ['a', 'b'].
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('localhost'),
@@ -58,6 +66,19 @@ const EnvSchema = z.object({
       ),
     )
     .optional(),
+  // Authentication (docs/security.md#authentication): one of a secret or a JWKS URL.
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: list.optional(),
+  AUTH_ALGORITHMS: list
+    .pipe(z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])))
+    .optional(),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  AUTH_CLOCK_TOLERANCE_S: int(0, 3600).default(5),
+  AUTH_JWKS_CACHE_MS: int(1000, 7 * 86_400_000).default(600_000),
+  AUTH_JWKS_COOLDOWN_MS: int(0, 86_400_000).default(30_000),
+  AUTH_JWKS_TIMEOUT_MS: int(100, 60_000).default(5000),
   TRUST_PROXY: z
     .string()
     .transform((v): Config['trustProxy'] => {
@@ -69,6 +90,23 @@ const EnvSchema = z.object({
     })
     .optional(),
 });
+
+/** How bearer tokens are verified (src/auth/). Neither secret nor jwksUrl: every request is anonymous. */
+export interface AuthConfig {
+  /** HS256 (or HS384/HS512) shared secret. */
+  secret?: string;
+  /** An identity provider's JSON Web Key Set, for RS256/ES256 tokens. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string[];
+  algorithms: string[];
+  /** The claim holding the viewer's roles. */
+  rolesClaim: string;
+  clockToleranceS: number;
+  jwksCacheMs: number;
+  jwksCooldownMs: number;
+  jwksTimeoutMs: number;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -104,6 +142,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   /** Origins allowed cross-origin (`*` = any); `loopback` also allows http://localhost:<port> and friends. */
   cors: { origins: string[]; loopback: boolean };
+  auth: AuthConfig;
   /** Fastify's trustProxy: whose X-Forwarded-For to believe when keying clients by IP. */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
 }
@@ -126,6 +165,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration: DEFAULT_PAGE_SIZE (${e.DEFAULT_PAGE_SIZE}) exceeds MAX_PAGE_SIZE (${e.MAX_PAGE_SIZE})`,
     );
   }
+  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL)
+    throw new ConfigError('Invalid configuration: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  const symmetric = (a: string) => a.startsWith('HS');
+  const algorithms = e.AUTH_ALGORITHMS ?? (e.AUTH_JWKS_URL ? ['RS256', 'ES256'] : ['HS256']);
+  // A secret verifies only HMAC tokens and a key set only signatures: mixing
+  // them is how "algorithm confusion" forgeries get in.
+  if (algorithms.some((a) => symmetric(a) !== !e.AUTH_JWKS_URL))
+    throw new ConfigError(
+      `Invalid configuration: AUTH_ALGORITHMS (${algorithms.join(', ')}) must be ${e.AUTH_JWKS_URL ? 'asymmetric (RS256, ES256, …) with AUTH_JWKS_URL' : 'HS256, HS384 or HS512 with AUTH_JWT_SECRET'}`,
+    );
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -159,5 +208,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { max: e.RATE_LIMIT_MAX ?? (e.NODE_ENV === 'test' ? 0 : 600), windowMs: e.RATE_LIMIT_WINDOW_MS },
     cors: { origins: e.CORS_ORIGINS ?? [], loopback: e.CORS_ORIGINS === undefined && e.NODE_ENV === 'development' },
     trustProxy: e.TRUST_PROXY ?? false,
+    auth: {
+      secret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      algorithms,
+      rolesClaim: e.AUTH_ROLES_CLAIM,
+      clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
+      jwksCacheMs: e.AUTH_JWKS_CACHE_MS,
+      jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+      jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
+    },
   };
 }

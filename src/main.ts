@@ -4,6 +4,7 @@
 // in-flight requests with the listener still open (so /readyz can say 503),
 // then exit 0; past the grace period the process exits 1.
 import { pino } from 'pino';
+import { developmentSecret, developmentSecretPath } from './auth/developmentSecret.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { BindingError } from './bindings/plan.ts';
 import { createHttpSources, sourceEnvNames } from './bindings/http/createHttpSources.ts';
@@ -23,6 +24,13 @@ function redact(url: string): string {
 async function start(config: Config) {
   const logger = pino({ level: config.logLevel, base: { service: 'switchyard' } });
   logger.info({ database: redact(config.databaseUrl), provider: config.provider }, 'starting');
+  const unverified = !config.auth.secret && !config.auth.jwksUrl;
+  if (unverified && config.env === 'development') {
+    config = { ...config, auth: { ...config.auth, secret: developmentSecret() } };
+    logger.info(
+      `AUTH_JWT_SECRET is unset: verifying tokens with the development secret in ${developmentSecretPath}; sign one with \`npm run token -- --sub 1 --role admin\``,
+    );
+  }
 
   // The schema and its sources are checked before the database is touched:
   // a bad binding or a missing upstream variable changes nothing on disk.
@@ -60,7 +68,11 @@ async function start(config: Config) {
   if (config.seedOnStart && (await seedDemoData(db, config.provider)))
     logger.info('demo data seeded into the empty database');
 
-  const server = await createServer({ config, db, schema, logger, httpSources });
+  if (unverified && config.env !== 'development' && (plan.auth.types.size || plan.auth.fields.size))
+    logger.warn(
+      'neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: every request is anonymous, and fields whose @auth needs a viewer are refused',
+    );
+  const server = await createServer({ config, db, schema, logger, httpSources, authPlan: plan.auth });
   const address = await server.app.listen({ host: config.host, port: config.port });
   logger.info({ url: `${address}/graphql`, ide: config.ide }, 'Switchyard is serving');
 

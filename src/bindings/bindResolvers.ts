@@ -1,7 +1,14 @@
 // bindResolvers(): turns a checked BindingPlan into resolvers. Every relation
 // hop goes through the request's loaders, so a level of the query costs one
 // statement however many parents it has.
-import { isObjectType, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import type { IResolvers } from '@graphql-tools/utils';
 import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
@@ -11,22 +18,34 @@ import { httpResolver } from './http/httpResolver.ts';
 import { planPage, toConnection, type PageArgs, type PagePlan } from './connection.ts';
 import { keyWhere, mutationResolver } from './mutations.ts';
 import type { BindingPlan, FieldBinding } from './plan.ts';
+import { denied } from './auth/RequestAuth.ts';
+import { signature } from './signature.ts';
 import { selectedColumns, selectedToOne, withColumns, type Columns, type SelectedToOne } from './selectColumns.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
-type PerField<T> = WeakMap<readonly FieldNode[], WeakMap<object, T>>;
+type PerField<T> = WeakMap<readonly FieldNode[], WeakMap<GatewayContext, T>>;
 
 // A field's arguments and selection depend only on its AST nodes and the
-// request's variables, so what a resolver derives from them (page plan,
-// columns) is the same for every parent in a list: it is worked out once per
-// field and request. graphql-js and graphql-jit both hand every parent the
-// same fieldNodes array and variables object.
-function perField<T>(cache: PerField<T>, info: GraphQLResolveInfo, make: () => T): T {
-  let byVariables = cache.get(info.fieldNodes);
-  if (!byVariables) cache.set(info.fieldNodes, (byVariables = new WeakMap()));
-  let value = byVariables.get(info.variableValues);
-  if (value === undefined) byVariables.set(info.variableValues, (value = make()));
+// request (its variables, its viewer's row rules), so what a resolver derives
+// from them (page plan, columns) is the same for every parent in a list: it is
+// worked out once per field and request. graphql-js and graphql-jit both hand
+// every parent the same fieldNodes array and context object.
+function perField<T>(cache: PerField<T>, info: GraphQLResolveInfo, ctx: GatewayContext, make: () => T): T {
+  let byRequest = cache.get(info.fieldNodes);
+  if (!byRequest) cache.set(info.fieldNodes, (byRequest = new WeakMap()));
+  let value = byRequest.get(ctx);
+  if (value === undefined) byRequest.set(ctx, (value = make()));
   return value;
+}
+
+// The object type whose rows a field reads, and so whose @auth rules apply:
+// the type it returns, or a connection's node type.
+function rowTypeOf(schema: GraphQLSchema, at: string): string {
+  const [typeName, fieldName] = at.split('.') as [string, string];
+  const type = getNamedType((schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName]!.type);
+  const edges = isObjectType(type) ? type.getFields().edges : undefined;
+  if (!edges) return type.name;
+  return getNamedType((getNamedType(edges.type) as GraphQLObjectType).getFields().node!.type).name;
 }
 
 function resolverFor(
@@ -40,31 +59,38 @@ function resolverFor(
       return undefined; // hand-written, in src/resolvers/
     case 'column':
       return (parent) => parent[binding.column];
-    case 'find':
+    case 'find': {
+      const rowType = rowTypeOf(schema, at);
       return async (_parent, args, ctx, info) => {
+        const where = ctx.auth.rowWhere(rowType);
         const [[field, value]] = Object.entries(keyWhere(at, binding.keys, args)) as [[string, unknown]];
         const columns = withColumns(selectedColumns(plan, info, binding.model), field);
-        const row = await ctx.loaders.row(binding.model.name, field, columns).load(value);
+        // A row the viewer may not see is not found, exactly like a missing one.
+        const row = await ctx.loaders.row(binding.model.name, field, columns, where).load(value);
         if (!row && !binding.nullable) throw notFound(`${binding.model.name} with ${field} ${String(value)} not found`);
         return row;
       };
+    }
     case 'list': {
       const toOneCache: PerField<SelectedToOne[]> = new WeakMap();
+      const rowType = rowTypeOf(schema, at);
       return async (_parent, args, ctx, info) => {
-        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists);
+        const restrict = ctx.auth.rowWhere(rowType);
+        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists, restrict);
         const model = binding.model.name;
         const columns = withColumns(selectedColumns(plan, info, binding.model), ...page.columns);
         // The page's selected to-one relations are read with it where the
-        // source can, and primed into the loaders their resolvers will use.
-        const joins = perField(toOneCache, info, () => selectedToOne(plan, info)).map(
-          ({ binding: { target, parentKey, targetKey }, columns }): ToOneJoin => ({
-            model: target.name,
-            parentKey,
-            targetKey,
-            columns,
-            found: (key, row) => ctx.loaders.row(target.name, targetKey, columns).prime(key, row),
-          }),
-        );
+        // source can, and primed into the loaders their resolvers will use;
+        // not those with row rules for this viewer, whose loaders filter.
+        const joins = perField(toOneCache, info, ctx, () =>
+          selectedToOne(plan, info).filter((join) => ctx.auth.access(join.typeName).kind === 'all'),
+        ).map(({ binding: { target, parentKey, targetKey }, columns }): ToOneJoin => ({
+          model: target.name,
+          parentKey,
+          targetKey,
+          columns,
+          found: (key, row) => ctx.loaders.row(target.name, targetKey, columns).prime(key, row),
+        }));
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
           findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1, columns, joins }),
         );
@@ -75,26 +101,32 @@ function resolverFor(
     }
     case 'toOne': {
       const columnsCache: PerField<{ columns: Columns }> = new WeakMap();
+      const rowType = rowTypeOf(schema, at);
       return async (parent, _args, ctx, info) => {
         const key = parent[binding.parentKey];
         if (key === null || key === undefined) return null;
-        const { columns } = perField(columnsCache, info, () => ({
+        const where = ctx.auth.rowWhere(rowType);
+        const { columns } = perField(columnsCache, info, ctx, () => ({
           columns: withColumns(selectedColumns(plan, info, binding.target), binding.targetKey),
         }));
-        const row = await ctx.loaders.row(binding.target.name, binding.targetKey, columns).load(key);
-        // A required relation with no row means the database broke its own constraint.
-        if (!row && !binding.nullable)
+        const row = await ctx.loaders.row(binding.target.name, binding.targetKey, columns, where).load(key);
+        if (!row && !binding.nullable) {
+          // Hidden by a row rule; otherwise the database broke its own constraint.
+          if (where) throw denied('FORBIDDEN', `read this ${rowType}`);
           throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
+        }
         return row;
       };
     }
     case 'toMany': {
       const plans: PerField<{ page: PagePlan; query: ChildQuery; count: CountQuery }> = new WeakMap();
       const { target, foreignKey } = binding;
+      const rowType = rowTypeOf(schema, at);
       return async (parent, args, ctx, info) => {
-        const { page, query, count } = perField(plans, info, () => {
+        const { page, query, count } = perField(plans, info, ctx, () => {
           const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
-          const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists);
+          const restrict = ctx.auth.rowWhere(rowType);
+          const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists, restrict);
           const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
           return {
             page,
@@ -105,7 +137,7 @@ function resolverFor(
               columns,
               perKey: page.limit + 1,
             },
-            count: { where: page.filter, signature: JSON.stringify(page.filter ?? null) },
+            count: { where: page.filter, signature: signature(page.filter) },
           };
         });
         const key = parent[binding.parentKey];
@@ -123,7 +155,9 @@ function resolverFor(
     case 'delete': {
       const [typeName, fieldName] = at.split('.') as [string, string];
       const type = schema.getType(typeName);
-      return isObjectType(type) ? (mutationResolver(schema, type, fieldName, binding) as Resolver) : undefined;
+      return isObjectType(type)
+        ? (mutationResolver(schema, type, fieldName, binding, rowTypeOf(schema, at)) as Resolver)
+        : undefined;
     }
   }
 }

@@ -7,6 +7,7 @@ import type { OrderBy, Row, Where } from '../sources/prisma/batch.ts';
 import type { Model } from '../sources/prisma/datamodel.ts';
 import { decodeCursor, encodeCursor, seekWhere, toPrismaOrderBy, type OrderItem } from './cursor.ts';
 import type { BindingPlan, ListArgs } from './plan.ts';
+import { signature } from './signature.ts';
 import { toPrismaWhere, type Provider } from './where.ts';
 
 export interface PageArgs {
@@ -25,7 +26,7 @@ export interface ListOptions {
 }
 
 export interface PagePlan {
-  /** The client's filter alone: what totalCount counts. */
+  /** The client's filter (and any @auth row rule): what totalCount counts. */
   filter?: Where;
   /** The filter with the cursor bounds: what the page reads. */
   where?: Where;
@@ -81,12 +82,17 @@ function checkSize(name: string, value: number | null | undefined, limits: ListO
     });
 }
 
+/**
+ * Checks and plans one page. `restrict` (an @auth row rule) is part of the
+ * filter: rows it hides are neither listed nor counted.
+ */
 export function planPage(
   plan: BindingPlan,
   model: Model,
   spec: ListArgs,
   args: PageArgs,
   limits: ListOptions,
+  restrict?: Where,
 ): PagePlan {
   if (args.first != null && args.last != null)
     throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
@@ -94,7 +100,11 @@ export function planPage(
   checkSize('last', args.last, limits);
   const items = orderItems(plan, model, spec, args.orderBy);
   const backward = args.last != null;
-  const filter = spec.where ? toPrismaWhere(plan, spec.where, args.where, limits.provider) : undefined;
+  const clientFilter = spec.where ? toPrismaWhere(plan, spec.where, args.where, limits.provider) : undefined;
+  const filter =
+    restrict && clientFilter && Object.keys(clientFilter).length
+      ? { AND: [clientFilter, restrict] }
+      : (restrict ?? clientFilter);
   const bounds: Where[] = [];
   if (args.after != null) bounds.push(seekWhere(items, decodeCursor(items, args.after, 'after'), false));
   if (args.before != null) bounds.push(seekWhere(items, decodeCursor(items, args.before, 'before'), true));
@@ -110,7 +120,7 @@ export function planPage(
     backward,
     items,
     args,
-    signature: JSON.stringify([where, orderBy]),
+    signature: signature([where, orderBy]),
     columns: items.map((i) => i.field.name),
   };
 }

@@ -37,11 +37,18 @@ function toData(schema: GraphQLSchema, inputType: GraphQLInputObjectType, spec: 
   return data;
 }
 
+/**
+ * The resolver of a @create, @update or @delete field. `rowType` is the type
+ * it returns, whose @auth row rule (if any) the write must respect: a row
+ * the viewer may not see cannot be updated or deleted (it is not found), and
+ * a created or updated row must stay the viewer's.
+ */
 export function mutationResolver(
   schema: GraphQLSchema,
   type: GraphQLObjectType,
   fieldName: string,
   binding: MutationBinding,
+  rowType: string,
 ) {
   const at = `${type.name}.${fieldName}`;
   const field = type.getFields()[fieldName]!;
@@ -51,22 +58,29 @@ export function mutationResolver(
 
   return async (_parent: unknown, args: Args, ctx: GatewayContext): Promise<Row> => {
     const db = delegate(ctx.db, model);
+    // Prisma takes extra filters beside the unique key (`{ id, AND: [...] }`).
+    const restricted = (key: Where): Where => {
+      const restrict = ctx.auth.rowWhere(rowType);
+      return restrict ? { ...key, AND: [restrict] } : key;
+    };
     let run: () => Promise<Row>;
     switch (binding.kind) {
       case 'create': {
         const data = toData(schema, inputType(binding), binding.input, args[binding.inputArg] as Args);
+        ctx.auth.assertCanWrite(rowType, data, `create ${rowType}`);
         run = () => db.create({ data });
         break;
       }
       case 'update': {
-        const where = keyWhere(at, binding.keys, args);
+        const where = restricted(keyWhere(at, binding.keys, args));
         const data = toData(schema, inputType(binding), binding.input, args[binding.inputArg] as Args);
         if (Object.keys(data).length === 0) throw badUserInput(`${at}: input sets no field`);
+        ctx.auth.assertKeepsOwner(rowType, data, `update ${rowType}`);
         run = () => db.update({ where, data });
         break;
       }
       case 'delete': {
-        const where = keyWhere(at, binding.keys, args);
+        const where = restricted(keyWhere(at, binding.keys, args));
         run = () => db.delete({ where });
         break;
       }

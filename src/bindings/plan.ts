@@ -2,6 +2,7 @@
 // plus the filter and order inputs, all checked against the Prisma data model.
 // bindResolvers() turns the plan into resolvers; nothing is re-validated there.
 import type { Model, ModelField } from '../sources/prisma/datamodel.ts';
+import type { AuthPlan } from './auth/rules.ts';
 import type { HttpBinding, SourceSpec } from './http/httpPlan.ts';
 
 /** A field argument that names a unique model field (`book(id:)`, `book(isbn:)`). */
@@ -67,6 +68,8 @@ export interface BindingPlan {
   order: Map<string, OrderSpec>;
   /** `@source` name → what it declares (environment references unresolved). */
   sources: Map<string, SourceSpec>;
+  /** Every @auth: type rules and field gates. */
+  auth: AuthPlan;
 }
 
 export class BindingError extends Error {

@@ -19,6 +19,7 @@ import {
 import { getDirective } from '@graphql-tools/utils';
 import { findField, findModel, type DataModel, type Model, type ModelField } from '../sources/prisma/datamodel.ts';
 import type { ItemShape } from './http/httpPlan.ts';
+import { readAuthRules } from './auth/readAuthRules.ts';
 import { readHttpBinding, readSources } from './http/readHttpBindings.ts';
 import { BindingError, type BindingPlan, type FieldBinding, type KeyArg, type ListArgs } from './plan.ts';
 import { columnName, createFilterInputs } from './readFilterInputs.ts';
@@ -38,6 +39,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     where: inputs.result.where,
     order: inputs.result.order,
     sources: readSources(schema, (p) => problems.push(p)),
+    auth: { types: new Map(), fields: new Map() },
   };
   const has = (node: Parameters<typeof getDirective>[1], name: string) =>
     getDirective(schema, node, name) !== undefined;
@@ -304,6 +306,8 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     if ([...values].sort().join() !== [...e.values].sort().join())
       problem(`enum ${e.name} has values ${values.join(', ')}, but the database enum has ${e.values.join(', ')}`);
   }
+
+  plan.auth = readAuthRules(schema, dm, plan.models, problem);
 
   if (problems.length > 0) throw new BindingError(problems);
   return plan;

@@ -36,7 +36,10 @@ function columnsOfType(
   const columns = new Set<string>(model.idField ? [model.idField] : []);
   for (const name of subFields(info, type, nodes).keys()) {
     if (name === '__typename') continue;
-    const binding = plan.fields.get(`${type.name}.${name}`);
+    const at = `${type.name}.${name}`;
+    // A field's @auth owner rule compares columns of this row.
+    for (const column of plan.auth.fields.get(at)?.columns ?? []) columns.add(column);
+    const binding = plan.fields.get(at);
     if (!binding) columns.add(name);
     else if (binding.kind === 'column') columns.add(binding.column);
     else if (binding.kind === 'toOne' || binding.kind === 'toMany') columns.add(binding.parentKey);
@@ -84,6 +87,8 @@ export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, mod
 
 export interface SelectedToOne {
   binding: Extract<FieldBinding, { kind: 'toOne' }>;
+  /** The GraphQL type the relation returns (whose @auth rules apply). */
+  typeName: string;
   /** The columns the to-one field's own resolver will ask its loader for. */
   columns: Columns;
 }
@@ -103,7 +108,7 @@ export function selectedToOne(plan: BindingPlan, info: GraphQLResolveInfo): Sele
     if (binding?.kind !== 'toOne') continue;
     const type = getNamedType(selection.type.getFields()[name]!.type) as GraphQLObjectType;
     const columns = columnsOfType(plan, info, type, binding.target, nodes);
-    found.push({ binding, columns: withColumns(columns, binding.targetKey) });
+    found.push({ binding, typeName: type.name, columns: withColumns(columns, binding.targetKey) });
   }
   return found;
 }

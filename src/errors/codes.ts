@@ -5,6 +5,8 @@
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
   OUT_OF_STOCK: 'OUT_OF_STOCK',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
@@ -36,6 +38,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const httpStatusOf: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   CONFLICT: 409,
   OUT_OF_STOCK: 409,
   GRAPHQL_PARSE_FAILED: 400,

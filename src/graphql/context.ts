@@ -1,6 +1,8 @@
 // What every resolver receives. Built once per request by the HTTP layer.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
+import type { Viewer } from '../auth/viewer.ts';
+import type { RequestAuth } from '../bindings/auth/RequestAuth.ts';
 import type { ListOptions } from '../bindings/connection.ts';
 import type { Loaders } from '../loaders/createLoaders.ts';
 import type { HttpCall, HttpResult } from '../sources/http/types.ts';
@@ -14,6 +16,10 @@ export interface HttpSourceClient {
 
 export interface GatewayContext {
   db: Db;
+  /** Who the request acts for (a verified bearer token), or null: anonymous. */
+  viewer: Viewer | null;
+  /** The viewer's @auth decisions, for bindings and hand-written resolvers. */
+  auth: RequestAuth;
   loaders: Loaders;
   log: SourceLog;
   /** Page sizes, and the provider whose filter semantics apply. */

@@ -1,11 +1,13 @@
 // Builds the executable schema: schema.graphql plus the binding language's
-// SDL, resolvers from the bindings, hand-written resolvers from src/resolvers.
+// SDL, resolvers from the bindings, hand-written resolvers from src/resolvers,
+// and @auth guards in front of the resolvers that need them.
 // Every problem found here stops the server before it listens.
 import { readFileSync } from 'node:fs';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
 import { GraphQLDateTime } from 'graphql-scalars';
+import { authorizeResolvers } from '../bindings/auth/authorizeResolvers.ts';
 import { bindResolvers } from '../bindings/bindResolvers.ts';
 import { BindingError, type BindingPlan } from '../bindings/plan.ts';
 import { readBindings } from '../bindings/readBindings.ts';
@@ -72,5 +74,6 @@ export function createSchema({ sdl, datamodel, resolvers }: SchemaOptions): {
     typeDefs,
     resolvers: [{ DateTime: GraphQLDateTime }, bindResolvers(unbound, plan), resolvers as IResolvers],
   });
+  authorizeResolvers(schema, plan);
   return { schema, plan };
 }

@@ -13,13 +13,13 @@ import { ErrorCode, httpStatusOf } from '../errors/codes.ts';
 const exemptFromRateLimit = new Set(['/healthz', '/readyz']);
 
 /**
- * Whose budget a request spends. Today: the client's IP (behind a proxy, set
- * TRUST_PROXY so that this is the client and not the proxy).
- * TODO(auth): once JWTs are verified, key signed-in requests by the viewer id
- * (`viewer:${id}`) and keep the IP for anonymous ones.
+ * Whose budget a request spends: a signed-in viewer's own (verified before
+ * this runs, src/auth/registerAuth.ts), wherever they connect from; else the
+ * client's IP (behind a proxy, set TRUST_PROXY so that this is the client and
+ * not the proxy). A request with a refused token spends its IP's.
  */
 export function rateLimitKey(request: FastifyRequest): string {
-  return `ip:${request.ip}`;
+  return request.viewer ? `viewer:${request.viewer.id}` : `ip:${request.ip}`;
 }
 
 // http://localhost:3000, http://127.0.0.1:5173, http://[::1]:8080: a front end on the developer's machine.

@@ -11,6 +11,10 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { createVerifier } from '../auth/createVerifier.ts';
+import { registerAuth } from '../auth/registerAuth.ts';
+import { RequestAuth } from '../bindings/auth/RequestAuth.ts';
+import type { AuthPlan } from '../bindings/auth/rules.ts';
 import type { Config } from '../config.ts';
 import { compiledExecutorGateway } from './compiledExecutor.ts';
 import { createFormatError } from '../errors/formatError.ts';
@@ -36,6 +40,8 @@ export interface ServerDeps {
   logger: Logger;
   /** The schema's `@source` clients, by name. */
   httpSources?: ReadonlyMap<string, HttpSourceClient>;
+  /** The schema's @auth rules (BindingPlan.auth); none by default. */
+  authPlan?: AuthPlan;
 }
 
 export interface Server {
@@ -56,6 +62,7 @@ export async function createServer({
   schema,
   logger,
   httpSources = new Map(),
+  authPlan = { types: new Map(), fields: new Map() },
 }: ServerDeps): Promise<Server> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -72,7 +79,9 @@ export async function createServer({
   // string that Apollo's CSRF check then has to refuse.
   app.removeContentTypeParser('text/plain');
 
-  // --- security (docs/security.md): headers, CORS, rate limits, batching (Fastify), limits and persisted operations (Apollo)
+  // --- security (docs/security.md): bearer tokens (before rate limits, which key on the viewer), headers, CORS,
+  // rate limits, batching (Fastify), limits and persisted operations (Apollo)
+  registerAuth(app, createVerifier(config.auth), graphqlPath);
   await registerSecurity(app, config, graphqlPath);
   const security = apolloSecurity(config);
   // --- end security
@@ -125,6 +134,8 @@ export async function createServer({
         });
         return {
           db,
+          viewer: request.viewer,
+          auth: new RequestAuth(authPlan, request.viewer),
           log,
           loaders: createLoaders(db, log),
           lists,

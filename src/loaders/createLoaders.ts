@@ -9,6 +9,7 @@ import type { Db } from '../sources/prisma/client.ts';
 import { countByKeys, findByKeys, type Columns, type OrderBy, type Row, type Where } from '../sources/prisma/batch.ts';
 import type { SourceLog } from '../sources/sourceLog.ts';
 import { groupByKeys, orderByKeys } from './orderByKeys.ts';
+import { signature } from '../bindings/signature.ts';
 
 export interface ChildQuery {
   where?: Where;
@@ -36,8 +37,12 @@ export interface KeyedOptions<K> {
 export type CountQuery = Omit<ChildQuery, 'orderBy' | 'columns' | 'perKey'>;
 
 export interface Loaders {
-  /** One row (or null) per value of a unique field: `Book` by `id`, by `isbn`. */
-  row(model: string, field: string, columns?: Columns): DataLoader<unknown, Row | null>;
+  /**
+   * One row (or null) per value of a unique field: `Book` by `id`, by `isbn`.
+   * With `where` (an @auth row rule; the same object for the whole request),
+   * rows not matching it are null.
+   */
+  row(model: string, field: string, columns?: Columns, where?: Where): DataLoader<unknown, Row | null>;
   /** Every matching row per foreign-key value, in query order: to-many relations. */
   children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
   /** Number of matching rows per foreign-key value: `totalCount` of relations. */
@@ -58,23 +63,27 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
   // field: the loader found for it is remembered, so the id string is built
   // once per field rather than once per parent. The remembered loader is used
   // only for the same model and field.
-  const byQuery = new WeakMap<object, { model: string; field: string; loader: DataLoader<unknown, unknown> }>();
+  const byQuery = new WeakMap<
+    object,
+    { model: string; field: string; where?: Where; loader: DataLoader<unknown, unknown> }
+  >();
 
   // Returns the loader registered under `id()`, creating it (with `batch()`) on first use.
   function memo<V>(
-    [model, field, query]: [string, string, object | undefined],
+    [model, field, query, where]: [string, string, object | undefined, Where?],
     id: () => string,
     batch: () => (keys: readonly unknown[]) => Promise<V[]>,
   ): DataLoader<unknown, V> {
     const known = query && byQuery.get(query);
-    if (known && known.model === model && known.field === field) return known.loader as DataLoader<unknown, V>;
+    if (known && known.model === model && known.field === field && known.where === where)
+      return known.loader as DataLoader<unknown, V>;
     const key = id();
     let loader = loaders.get(key) as DataLoader<unknown, V> | undefined;
     if (!loader) {
       loader = new DataLoader<unknown, V, unknown>(batch(), { cacheKeyFn });
       loaders.set(key, loader as DataLoader<unknown, unknown>);
     }
-    if (query) byQuery.set(query, { model, field, loader: loader as DataLoader<unknown, unknown> });
+    if (query) byQuery.set(query, { model, field, where, loader: loader as DataLoader<unknown, unknown> });
     return loader;
   }
 
@@ -88,13 +97,13 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
       return loader;
     },
 
-    row: (model, field, columns) =>
+    row: (model, field, columns, where) =>
       memo(
-        [model, field, columns],
-        () => `row:${model}.${field}:${columns?.join(',') ?? '*'}`,
+        [model, field, columns, where],
+        () => `row:${model}.${field}:${columns?.join(',') ?? '*'}${where ? `:${signature(where)}` : ''}`,
         () => async (keys) => {
           const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-            findByKeys(db, model, field, keys, { columns }),
+            findByKeys(db, model, field, keys, { columns, where }),
           );
           return orderByKeys(keys, rows, (r) => r[field]);
         },

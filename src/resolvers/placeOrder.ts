@@ -17,6 +17,8 @@ const maxLines = 100;
 
 export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = async (_parent, { input }, ctx) => {
   const customerId = toColumnValue(idColumn, input.customerId, 'PlaceOrderInput.customerId') as number;
+  // The order must be one its placer may see: Order's @auth (their own, or an admin's).
+  ctx.auth.assertCanWrite('Order', { customerId }, 'place an order');
   if (input.lines.length === 0)
     throw badUserInput('An order needs at least one line', { field: 'PlaceOrderInput.lines' });
   if (input.lines.length > maxLines)

@@ -1,6 +1,7 @@
 // The real process under stress: an unexpected error is masked with an id the
 // log also carries; SIGTERM drains in-flight requests with /readyz at 503 and
 // exits 0; a request outliving SHUTDOWN_GRACE_MS makes the process exit 1.
+import { admin, bearer } from '../helpers/tokens.ts';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -52,10 +53,14 @@ describe('graceful shutdown', () => {
   it('drains an in-flight mutation waiting on the SQLite lock, with /readyz at 503, then exits 0', async () => {
     const { url, file } = freshSqliteUrl();
     server = await startServer({ env: { DATABASE_URL: url } });
-    const mutation = stalledPost(server.url, {
-      query: 'mutation ($name: String!) { createAuthor(input: { name: $name }) { name } }',
-      variables: { name: 'Drained Author' },
-    });
+    const mutation = stalledPost(
+      server.url,
+      {
+        query: 'mutation ($name: String!) { createAuthor(input: { name: $name }) { name } }',
+        variables: { name: 'Drained Author' },
+      },
+      await bearer(admin),
+    );
     await waitFor('the mutation to reach the server', () => incomingPosts(server!).length === 1);
 
     const exit = server.stop('SIGTERM');

@@ -15,6 +15,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SeedSizes } from '../../src/sources/prisma/seedDemoData.ts';
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts';
+import { admin, bearer, testJwtSecret } from './tokens.ts';
+import type { JWTPayload } from 'jose';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -42,6 +44,11 @@ export interface TestGatewayOptions {
   sdl?: string;
   /** Values for the sources' env: references; without them the example upstreams are started. */
   sourceEnv?: Record<string, string>;
+  /**
+   * Who `query()` acts for unless its headers say otherwise: an admin by
+   * default (most suites test bindings, not @auth), null for anonymous.
+   */
+  viewer?: JWTPayload | null;
 }
 
 export const exampleInventoryKey = 'test-inventory-key';
@@ -57,8 +64,11 @@ export async function createTestGateway(
     SWITCHYARD_DEBUG: '1',
     IDE: '0',
     LOG_LEVEL: 'silent',
+    AUTH_JWT_SECRET: testJwtSecret,
     ...env,
   });
+  const viewer = options.viewer === undefined ? admin : options.viewer;
+  const viewerHeaders = viewer ? await bearer(viewer, { expires: '6h' }) : {};
   const sdl = options.sdl ?? readSchemaFile('schema.graphql');
   const { schema, plan } = createSchema({ sdl, datamodel: loadDataModel(), resolvers });
   let upstreams: TestGateway['upstreams'];
@@ -75,6 +85,7 @@ export async function createTestGateway(
     schema,
     logger: pino({ level: 'silent' }),
     httpSources,
+    authPlan: plan.auth,
   });
   await app.ready();
   return {
@@ -85,7 +96,7 @@ export async function createTestGateway(
       const res = await app.inject({
         method: 'POST',
         url: '/graphql',
-        headers: { 'content-type': 'application/json', 'x-switchyard-debug': '1', ...headers },
+        headers: { 'content-type': 'application/json', 'x-switchyard-debug': '1', ...viewerHeaders, ...headers },
         payload: { query, variables },
       });
       return { status: res.statusCode, ...(res.json() as object) };
@@ -102,12 +113,15 @@ export async function createTestGateway(
  * Registers a suite's database and gateway: created before its tests, closed
  * and dropped after them, with the recorded statements cleared before each test.
  */
-export function useTestGateway(provider: Provider, options: { seed?: SeedSizes; env?: Record<string, string> } = {}) {
+export function useTestGateway(
+  provider: Provider,
+  options: { seed?: SeedSizes; env?: Record<string, string>; viewer?: JWTPayload | null } = {},
+) {
   let database: TestDatabase | undefined;
   let gateway: TestGateway | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(provider, options);
-    gateway = await createTestGateway(database, options.env);
+    gateway = await createTestGateway(database, options.env, { viewer: options.viewer });
   });
   afterAll(async () => {
     await gateway?.close();

@@ -26,11 +26,11 @@ export interface StalledPost {
  * A POST whose body arrives in two parts: between them the request is in
  * flight on the server (its onRequest hook ran) while the server is idle.
  */
-export function stalledPost(url: string, payload: unknown): StalledPost {
+export function stalledPost(url: string, payload: unknown, headers: Record<string, string> = {}): StalledPost {
   const body = Buffer.from(JSON.stringify(payload));
   const req = httpRequest(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': body.length },
+    headers: { 'content-type': 'application/json', 'content-length': body.length, ...headers },
   });
   const closed = new Promise<void>((resolve) => req.on('socket', (socket) => socket.once('close', () => resolve())));
   const response = new Promise<{ status: number; body: any }>((resolve, reject) => {

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testJwtSecret } from './tokens.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -53,6 +54,8 @@ function childEnv(env: Record<string, string> = {}): Record<string, string> {
     DATABASE_URL: freshSqliteUrl().url,
     LOG_LEVEL: 'info',
     IDE: '0',
+    // Tokens the tests sign verify; without it a development server would make a secret in data/.
+    AUTH_JWT_SECRET: testJwtSecret,
     ...env,
   };
 }

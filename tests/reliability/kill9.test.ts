@@ -9,6 +9,7 @@ import { dropDatabase } from '../../src/sources/prisma/engine/databaseLifecycle.
 import { postgresServerUrl, testProviders } from '../helpers/databases.ts';
 import { freshSqliteUrl, postGraphQL, startServer, type ServerProcess } from '../helpers/serverProcess.ts';
 import { waitFor } from '../helpers/inFlight.ts';
+import { admin, bearer } from '../helpers/tokens.ts';
 
 const createReview = /* GraphQL */ `
   mutation ($input: CreateReviewInput!) {
@@ -24,21 +25,26 @@ let server: ServerProcess | undefined;
 afterEach(() => server?.kill());
 
 /** Writes reviews from `workers` concurrent clients until the server goes away; returns the acknowledged ids. */
-function writeLoad(url: string) {
+function writeLoad(url: string, headers: Record<string, string>) {
   const acknowledged: number[] = [];
   let sent = 0;
   const worker = async () => {
     for (;;) {
       const n = sent++;
       try {
-        const res = await postGraphQL(url, createReview, {
-          input: {
-            bookId: String(1 + (n % 20)),
-            customerId: String(1 + (n % 12)),
-            rating: 1 + (n % 5),
-            body: `load ${n}`,
+        const res = await postGraphQL(
+          url,
+          createReview,
+          {
+            input: {
+              bookId: String(1 + (n % 20)),
+              customerId: String(1 + (n % 12)),
+              rating: 1 + (n % 5),
+              body: `load ${n}`,
+            },
           },
-        });
+          headers,
+        );
         const id = res.body?.data?.createReview?.id;
         if (res.status === 200 && id) acknowledged.push(Number(id));
       } catch {
@@ -57,7 +63,7 @@ describe.each(await testProviders())('kill -9 during a write load on %s', (provi
       sqlite?.url ?? postgresServerUrl.replace(/\/[^/?]*(\?|$)/, `/switchyard_kill9_${randomUUID().slice(0, 8)}$1`);
     try {
       server = await startServer({ env: { DATABASE_URL: url, DATABASE_POOL_SIZE: '8' } });
-      const load = writeLoad(server.url);
+      const load = writeLoad(server.url, await bearer(admin));
       await waitFor(`${killAfter} acknowledged writes`, () => load.acknowledged.length >= killAfter, 60_000);
       server.kill();
       expect(await server.exited).toBeNull(); // ended by the signal, no clean shutdown

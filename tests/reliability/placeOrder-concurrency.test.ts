@@ -2,6 +2,7 @@
 // databases; transactions the database aborts over a conflict are run again.
 // A deliberately naive read-then-write order (defined here, not in src) shows
 // that the invariant check catches overselling.
+import { bearer } from '../helpers/tokens.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,10 +198,17 @@ describe('concurrent orders from two server processes on one SQLite file', () =>
     sqlite.prepare('UPDATE "Book" SET "stockQuantity" = ? WHERE id = ?').run(scarce.stock, scarce.id);
     const ordersBefore = (sqlite.prepare('SELECT count(*) AS n FROM "Order"').get() as { n: number }).n;
 
+    // Each buyer is a signed-in customer ordering for themselves.
     const results = await Promise.all(
-      Array.from({ length: buyers }, (_, i) =>
-        postGraphQL(servers[i % 2]!.url, placeOrder, { input: { customerId: String((i % 12) + 1), lines } }),
-      ),
+      Array.from({ length: buyers }, async (_, i) => {
+        const customerId = String((i % 12) + 1);
+        return postGraphQL(
+          servers[i % 2]!.url,
+          placeOrder,
+          { input: { customerId, lines } },
+          await bearer({ sub: customerId }),
+        );
+      }),
     );
 
     const placed = results.filter((r) => r.body.data?.placeOrder);

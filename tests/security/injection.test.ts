@@ -95,7 +95,7 @@ describe('SQL metacharacters in string arguments', () => {
 
     const failures: string[] = [];
     for (const { at, query, variables } of all) {
-      const res = await live.query(query, variables);
+      const res = await live.query(query, variables, live.admin);
       const codes: string[] = (res.body.errors ?? []).map((e: any) => e.extensions?.code);
       if (res.status >= 500 || codes.some((c) => !cleanCodes.includes(c)))
         failures.push(`${at}: ${res.status} ${JSON.stringify(res.body.errors)}`);
@@ -112,7 +112,7 @@ describe('SQL metacharacters in string arguments', () => {
   it('stores and matches them as plain text, also as literals in the document', async () => {
     const literal = JSON.stringify(payload); // a GraphQL string literal is a JSON string
 
-    const created = await live.query(`mutation { createAuthor(input: { name: ${literal} }) { name } }`);
+    const created = await live.query(`mutation { createAuthor(input: { name: ${literal} }) { name } }`, {}, live.admin);
     const found = await live.query(`{ authors(where: { name: { equals: ${literal} } }) { nodes { name } } }`);
     const contains = await live.query(
       'query ($s: String) { books(where: { title: { contains: $s } }) { totalCount } }',

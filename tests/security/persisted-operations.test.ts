@@ -74,7 +74,7 @@ describe('trusted documents', () => {
   });
 
   it('runs a listed operation sent as its document', async () => {
-    const res = await live.post({ query: listedMutation, variables: { name: 'Listed author' } });
+    const res = await live.post({ query: listedMutation, variables: { name: 'Listed author' } }, live.admin);
 
     expect(res.body).toEqual({ data: { createAuthor: { name: 'Listed author' } } });
     expect(await authorsNamed('Listed author')).toBe(1);

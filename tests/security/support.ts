@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { createTestGateway, type TestGateway, type TestGatewayOptions } from '../helpers/gateway.ts';
 import { request, type HttpResult } from '../helpers/serverProcess.ts';
+import { admin, bearer } from '../helpers/tokens.ts';
 
 export { request, type HttpResult };
 
@@ -14,6 +15,8 @@ export interface LiveGateway {
   gateway: TestGateway;
   /** SQL statements plus upstream calls since the last test began. */
   work(): { statements: number; upstreamCalls: number };
+  /** An admin's `authorization` header; requests without it are anonymous. */
+  admin: Record<string, string>;
   post(body: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<HttpResult>;
 }
@@ -28,6 +31,7 @@ export function useLiveGateway(env: Record<string, string> = {}, options: TestGa
     live.database = await createTestDatabase('sqlite');
     live.gateway = await createTestGateway(live.database, env, options);
     live.url = await live.gateway.listen();
+    live.admin = await bearer(admin);
   });
   afterAll(async () => {
     await live.gateway?.close();

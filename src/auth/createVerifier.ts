@@ -1,0 +1,81 @@
+// Verifies bearer tokens with jose: an HS256 shared secret, or the RS256 /
+// ES256 keys of an identity provider's JWKS URL (fetched on first use, cached,
+// refetched at most once per cooldown when an unknown key id appears).
+// Signature, algorithm, `exp` (required), `nbf`, issuer and audience are
+// checked; the verified claims become the viewer.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { AuthConfig } from '../config.ts';
+import { viewerFromClaims, type Viewer } from './viewer.ts';
+
+/** Why a token was refused; `unavailable` means the keys could not be fetched (not the client's fault). */
+export class TokenError extends Error {
+  override name = 'TokenError';
+  constructor(
+    message: string,
+    readonly unavailable = false,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export type VerifyToken = (token: string) => Promise<Viewer>;
+
+// jose's errors, as messages a client may see: what is wrong, never a key or a claim's value.
+function describe(error: unknown): TokenError {
+  if (error instanceof errors.JWTExpired) return new TokenError('The token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new TokenError(
+      error.reason === 'missing'
+        ? `The token has no "${error.claim}" claim`
+        : `The token's "${error.claim}" claim is not accepted (${error.reason.replace(/_/g, ' ')})`,
+    );
+  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenError("The token's signing algorithm is not accepted");
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new TokenError("The token's signature is not valid");
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return new TokenError("No signing key matches the token's key id");
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  )
+    return new TokenError('The token is malformed');
+  // A JWKS fetch that timed out, failed, or answered something unusable.
+  return new TokenError('The signing keys could not be fetched to verify the token; retry later', true, {
+    cause: error,
+  });
+}
+
+export function createVerifier(config: AuthConfig): VerifyToken | undefined {
+  let key: Uint8Array | JWTVerifyGetKey;
+  if (config.secret) key = new TextEncoder().encode(config.secret);
+  else if (config.jwksUrl)
+    key = createRemoteJWKSet(new URL(config.jwksUrl), {
+      cacheMaxAge: config.jwksCacheMs,
+      cooldownDuration: config.jwksCooldownMs,
+      timeoutDuration: config.jwksTimeoutMs,
+    });
+  else return undefined;
+  const options: JWTVerifyOptions = {
+    algorithms: config.algorithms,
+    requiredClaims: ['exp'],
+    clockTolerance: config.clockToleranceS,
+    ...(config.issuer ? { issuer: config.issuer } : {}),
+    ...(config.audience ? { audience: config.audience } : {}),
+  };
+  return async (token) => {
+    let payload;
+    try {
+      // The overloads differ only in the key's type; both are handled the same.
+      ({ payload } = await (typeof key === 'function'
+        ? jwtVerify(token, key, options)
+        : jwtVerify(token, key, options)));
+    } catch (error) {
+      throw describe(error);
+    }
+    const viewer = viewerFromClaims(payload, { roles: config.rolesClaim });
+    if (!viewer) throw new TokenError('The token has no "sub" claim naming the viewer');
+    return viewer;
+  };
+}

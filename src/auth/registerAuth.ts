@@ -1,0 +1,66 @@
+// Authentication at the HTTP edge: the bearer token of a GraphQL request is
+// verified once, before rate limiting (so a signed-in viewer spends their own
+// budget) and before the body is read. A request with a token that fails
+// verification is answered 401 UNAUTHENTICATED, with RFC 6750's
+// WWW-Authenticate header, and never reaches GraphQL; one without a token is
+// anonymous, and @auth decides what it may see.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCode, httpStatusOf } from '../errors/codes.ts';
+import { TokenError, type VerifyToken } from './createVerifier.ts';
+import type { Viewer } from './viewer.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified viewer; null when the request carries no token. */
+    viewer: Viewer | null;
+    /** Why the request's token was refused, answered in preHandler. */
+    tokenError: TokenError | null;
+  }
+}
+
+const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+async function authenticate(request: FastifyRequest, verify: VerifyToken | undefined): Promise<void> {
+  const header = request.headers.authorization;
+  if (header === undefined) return;
+  const token = bearer.exec(header)?.[1];
+  if (!token) {
+    request.tokenError = new TokenError('The Authorization header must be "Bearer <token>"');
+    return;
+  }
+  if (!verify) {
+    request.tokenError = new TokenError('This server accepts no tokens: authentication is not configured');
+    return;
+  }
+  try {
+    request.viewer = await verify(token);
+  } catch (error) {
+    request.tokenError = error instanceof TokenError ? error : new TokenError('The token could not be verified');
+    if (request.tokenError.unavailable)
+      request.log.warn({ err: error }, 'token not verified: signing keys unavailable');
+  }
+}
+
+export function registerAuth(app: FastifyInstance, verify: VerifyToken | undefined, graphqlPath: string): void {
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('tokenError', null);
+  const isGraphql = (request: FastifyRequest) =>
+    request.routeOptions.url === graphqlPath && request.method !== 'OPTIONS';
+
+  app.addHook('onRequest', async (request) => {
+    if (isGraphql(request)) await authenticate(request, verify);
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const error = request.tokenError;
+    if (!error) return;
+    const status = error.unavailable ? httpStatusOf.SERVICE_UNAVAILABLE : httpStatusOf.UNAUTHENTICATED;
+    const code = error.unavailable ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.UNAUTHENTICATED;
+    if (!error.unavailable)
+      reply.header(
+        'www-authenticate',
+        `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
+      );
+    return reply.code(status).send({ errors: [{ message: error.message, extensions: { code } }] });
+  });
+}
