@@ -22,6 +22,22 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
 };
 
+/**
+ * One way to be allowed: every condition given must hold. `public: true` lets
+ * anyone in, signed in or not. `roles`: the viewer has at least one of them.
+ * `scopes`: the viewer has all of them. `owner`: only rows (or objects) whose
+ * field `owner` equals the viewer's claim `claim` (`sub` by default); on a
+ * @model type it may follow to-one relations (`order.customerId`). A rule with
+ * no condition lets in any signed-in viewer.
+ */
+export type AuthRule = {
+  claim?: InputMaybe<Scalars['String']['input']>;
+  owner?: InputMaybe<Scalars['String']['input']>;
+  public?: InputMaybe<Scalars['Boolean']['input']>;
+  roles?: InputMaybe<Array<Scalars['String']['input']>>;
+  scopes?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** Someone who writes books. */
 export type Author = {
   __typename?: 'Author';
@@ -199,7 +215,8 @@ export type CreateReviewInput = {
 export type Customer = {
   __typename?: 'Customer';
   createdAt: Scalars['DateTime']['output'];
-  email: Scalars['String']['output'];
+  /** The customer's own, or an admin's, to see. */
+  email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   orders: OrderConnection;
@@ -344,7 +361,7 @@ export type Mutation = {
   deleteAuthor: Author;
   deleteBook: Book;
   deleteReview: Review;
-  /** Places an order: stock is checked and decremented, and the lines written, in one transaction. */
+  /** Places an order for the signed-in customer (an admin may place one for anyone): stock is checked and decremented, and the lines written, in one transaction. */
   placeOrder: Order;
   updateAuthor: Author;
   updateBook: Book;
@@ -397,6 +414,7 @@ export type MutationUpdateBookArgs = {
   input: UpdateBookInput;
 };
 
+/** An order: its customer and admins see it; to anyone else it does not exist. */
 export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
@@ -643,8 +661,8 @@ export type Stock = {
   /** Copies ready to ship. */
   available: Scalars['Int']['output'];
   isbn: Scalars['String']['output'];
-  /** Copies held for orders not yet shipped. */
-  reserved: Scalars['Int']['output'];
+  /** Copies held for orders not yet shipped. Staff only. */
+  reserved?: Maybe<Scalars['Int']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   warehouse: Warehouse;
 };
@@ -767,6 +785,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuthRule: AuthRule;
   Author: ResolverTypeWrapper<AuthorRow>;
   AuthorConnection: ResolverTypeWrapper<Omit<AuthorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AuthorEdge']>, nodes: Array<ResolversTypes['Author']> }>;
   AuthorEdge: ResolverTypeWrapper<Omit<AuthorEdge, 'node'> & { node: ResolversTypes['Author'] }>;
@@ -834,6 +853,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuthRule: AuthRule;
   Author: AuthorRow;
   AuthorConnection: Omit<AuthorConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AuthorEdge']>, nodes: Array<ResolversParentTypes['Author']> };
   AuthorEdge: Omit<AuthorEdge, 'node'> & { node: ResolversParentTypes['Author'] };
@@ -895,6 +915,17 @@ export type ResolversParentTypes = {
   Warehouse: Warehouse;
   XmlNamespace: XmlNamespace;
 };
+
+export type AuthDirectiveArgs = {
+  anyOf?: Maybe<Array<AuthRule>>;
+  claim?: Maybe<Scalars['String']['input']>;
+  owner?: Maybe<Scalars['String']['input']>;
+  public?: Maybe<Scalars['Boolean']['input']>;
+  roles?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ColumnDirectiveArgs = {
   name: Scalars['String']['input'];
@@ -1038,7 +1069,7 @@ export type BookEdgeResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type CustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<CustomerOrdersArgs>>;
@@ -1166,7 +1197,7 @@ export type ReviewEdgeResolvers<ContextType = GatewayContext, ParentType extends
 export type StockResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Stock'] = ResolversParentTypes['Stock']> = {
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   isbn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reserved?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   warehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType>;
 };
@@ -1205,6 +1236,7 @@ export type Resolvers<ContextType = GatewayContext> = {
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
   column?: ColumnDirectiveResolver<any, any, ContextType>;
   constraint?: ConstraintDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
