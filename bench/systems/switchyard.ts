@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
-import { graphqlData, graphqlPost, serverEnv, type SystemSpec, type WorkloadId } from './types.ts';
+import { SignJWT } from 'jose';
+import { graphqlData, graphqlPost, serverEnv, type HttpRequest, type SystemSpec, type WorkloadId } from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -37,6 +38,19 @@ function startFlags(): string[] {
   return pkg.scripts.start!.split(' ').filter((word) => word.startsWith('--') && !word.startsWith('--env-file'));
 }
 
+// W7's writes are admin-only in the example schema (@auth): they carry an
+// admin's token, verified on every request like any client's. Reads are public.
+const benchJwtSecret = 'switchyard-bench-secret-0f1e2d3c4b5a69788796';
+const adminToken = await new SignJWT({ roles: ['admin'] })
+  .setProtectedHeader({ alg: 'HS256' })
+  .setSubject('bench-admin')
+  .setExpirationTime('12h')
+  .sign(new TextEncoder().encode(benchJwtSecret));
+const asAdmin = (request: HttpRequest): HttpRequest => ({
+  ...request,
+  headers: { ...request.headers, authorization: `Bearer ${adminToken}` },
+});
+
 export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
@@ -63,6 +77,7 @@ export const switchyard: SystemSpec = {
         SWITCHYARD_DEBUG: '1',
         // One client (the load generator) at thousands of requests a second is the point here.
         RATE_LIMIT_MAX: '0',
+        AUTH_JWT_SECRET: benchJwtSecret,
       },
     };
   },
@@ -84,7 +99,7 @@ export const switchyard: SystemSpec = {
             s: p.stockQuantity,
           },
         ),
-      ];
+      ].map(asAdmin);
     }
     const [query, variables] = documents[workload];
     return [graphqlPost('/graphql', query, variables)];

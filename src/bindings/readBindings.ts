@@ -308,6 +308,20 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
   }
 
   plan.auth = readAuthRules(schema, dm, plan.models, problem);
+  // A client filter through a relation (`customers(where: { orders: … })`)
+  // would test rows a row rule hides, and so reveal them: such filters are
+  // refused rather than half-applied.
+  const ruledModels = new Set([...plan.models].filter(([type]) => plan.auth.types.has(type)).map(([, m]) => m.name));
+  for (const [inputName, spec] of plan.where) {
+    for (const [name, field] of spec.fields) {
+      if (field.kind !== 'toOne' && field.kind !== 'toMany') continue;
+      const target = plan.where.get(field.target)?.model.name;
+      if (target && ruledModels.has(target))
+        problem(
+          `${inputName}.${name} filters through ${target}, whose type has @auth row rules; a relation filter would test rows the viewer may not see, so remove it`,
+        );
+    }
+  }
 
   if (problems.length > 0) throw new BindingError(problems);
   return plan;

@@ -210,6 +210,34 @@ describe('readBindings', () => {
     ]);
   });
 
+  it('reports a relation filter into a type with @auth row rules, which would test hidden rows', () => {
+    const sdl = /* GraphQL */ `
+      ${bookConnection}
+      type Review @model @auth(owner: "customerId") {
+        id: ID!
+      }
+      input ReviewWhere {
+        rating: IntFilter
+      }
+      input ReviewListFilter {
+        some: ReviewWhere
+      }
+      input BookWhere {
+        reviews: ReviewListFilter
+      }
+      type Query {
+        books(where: BookWhere): BookConnection! @list
+      }
+    `;
+    expect(problemsOf(sdl)).toEqual([
+      'BookWhere.reviews filters through Review, whose type has @auth row rules; a relation filter would test rows the viewer may not see, so remove it',
+    ]);
+    // The same filter is fine when Review has no row rule.
+    expect(() =>
+      createSchema({ sdl: sdl.replace('@auth(owner: "customerId")', ''), datamodel, resolvers: {} }),
+    ).not.toThrow();
+  });
+
   it('reports every problem at once, in one error whose message lists them', () => {
     const sdl = /* GraphQL */ `
       ${bookConnection.replace('title: String!', 'title: String! autor: String')}
