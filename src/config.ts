@@ -70,9 +70,14 @@ const EnvSchema = z.object({
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
-  AUTH_AUDIENCE: list.optional(),
+  // An empty list (" , ") would refuse every token; it is refused here instead.
+  AUTH_AUDIENCE: list.pipe(z.array(z.string()).min(1, 'must name at least one audience')).optional(),
   AUTH_ALGORITHMS: list
-    .pipe(z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])))
+    .pipe(
+      z
+        .array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']))
+        .min(1, 'must name at least one algorithm'),
+    )
     .optional(),
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
   AUTH_CLOCK_TOLERANCE_S: int(0, 3600).default(5),
