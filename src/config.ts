@@ -172,6 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL)
     throw new ConfigError('Invalid configuration: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  // Keys fetched over plain HTTP can be swapped by anyone on the path, and then any token verifies.
+  if (e.NODE_ENV === 'production' && e.AUTH_JWKS_URL) {
+    const url = new URL(e.AUTH_JWKS_URL);
+    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+      throw new ConfigError('Invalid configuration: AUTH_JWKS_URL must use https in production');
+  }
   const symmetric = (a: string) => a.startsWith('HS');
   const algorithms = e.AUTH_ALGORITHMS ?? (e.AUTH_JWKS_URL ? ['RS256', 'ES256'] : ['HS256']);
   // A secret verifies only HMAC tokens and a key set only signatures: mixing

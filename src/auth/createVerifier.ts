@@ -3,7 +3,14 @@
 // refetched at most once per cooldown when an unknown key id appears).
 // Signature, algorithm, `exp` (required), `nbf`, issuer and audience are
 // checked; the verified claims become the viewer.
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import type { AuthConfig } from '../config.ts';
 import { viewerFromClaims, type Viewer } from './viewer.ts';
 
@@ -47,15 +54,54 @@ function describe(error: unknown): TokenError {
   });
 }
 
+// Whether a key lookup failed for want of the key set (the fetch failed,
+// timed out or brought back something unusable), not because of the token.
+function keySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true; // fetch's own TypeError: refused, reset, DNS
+  return (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === 'ERR_JOSE_GENERIC'
+  );
+}
+
+/**
+ * jose's remote key set, made to ride out an identity provider's outage:
+ * when a refetch fails, the last key set fetched keeps verifying for a
+ * cooldown before the next attempt (jose alone would fail every token, and
+ * refetch on every request); with no key set yet, requests fail fast for a
+ * second between attempts instead of each waiting on the provider.
+ */
+function resilientKeySet(config: AuthConfig): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(config.jwksUrl!), {
+    cacheMaxAge: config.jwksCacheMs,
+    cooldownDuration: config.jwksCooldownMs,
+    timeoutDuration: config.jwksTimeoutMs,
+  });
+  let fallback: { keys: JWTVerifyGetKey | undefined; until: number } | undefined;
+  return async (header, token) => {
+    if (fallback && Date.now() < fallback.until) {
+      if (fallback.keys) return fallback.keys(header, token);
+      throw new TokenError('The signing keys could not be fetched to verify the token; retry later', true);
+    }
+    try {
+      const key = await remote(header, token);
+      fallback = undefined;
+      return key;
+    } catch (error) {
+      if (!keySetUnavailable(error)) throw error;
+      const last = remote.jwks();
+      fallback = last
+        ? { keys: createLocalJWKSet(last), until: Date.now() + config.jwksCooldownMs }
+        : { keys: undefined, until: Date.now() + Math.min(config.jwksCooldownMs, 1000) };
+      if (!fallback.keys) throw error;
+      return fallback.keys(header, token);
+    }
+  };
+}
+
 export function createVerifier(config: AuthConfig): VerifyToken | undefined {
   let key: Uint8Array | JWTVerifyGetKey;
   if (config.secret) key = new TextEncoder().encode(config.secret);
-  else if (config.jwksUrl)
-    key = createRemoteJWKSet(new URL(config.jwksUrl), {
-      cacheMaxAge: config.jwksCacheMs,
-      cooldownDuration: config.jwksCooldownMs,
-      timeoutDuration: config.jwksTimeoutMs,
-    });
+  else if (config.jwksUrl) key = resilientKeySet(config);
   else return undefined;
   const options: JWTVerifyOptions = {
     algorithms: config.algorithms,
@@ -72,7 +118,7 @@ export function createVerifier(config: AuthConfig): VerifyToken | undefined {
         ? jwtVerify(token, key, options)
         : jwtVerify(token, key, options)));
     } catch (error) {
-      throw describe(error);
+      throw error instanceof TokenError ? error : describe(error);
     }
     const viewer = viewerFromClaims(payload, { roles: config.rolesClaim });
     if (!viewer) throw new TokenError('The token has no "sub" claim naming the viewer');

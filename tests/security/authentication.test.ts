@@ -39,12 +39,17 @@ function expectTokenRefused(live: LiveGateway, res: HttpResult, message: string)
   expect(live.work()).toEqual(nothingRan);
 }
 
-/** A fake identity provider: serves `keys` as its JWKS (`mode` 'hang' never answers) and counts the fetches. */
+/** A fake identity provider: serves `keys` as its JWKS (`mode` 'hang' never answers, 'fail' answers 500) and counts the fetches. */
 function useJwksServer(env: Record<string, string>) {
-  const idp = { keys: [] as JWK[], mode: 'serve' as 'serve' | 'hang', server: undefined as unknown as LoopbackServer };
+  const idp = {
+    keys: [] as JWK[],
+    mode: 'serve' as 'serve' | 'hang' | 'fail',
+    server: undefined as unknown as LoopbackServer,
+  };
   beforeAll(async () => {
     idp.server = await startLoopbackServer((_req, res) => {
       if (idp.mode === 'hang') return;
+      if (idp.mode === 'fail') return void res.writeHead(500).end('down for maintenance');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: idp.keys }));
     });
     Object.assign(env, { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `${idp.server.url}/.well-known/jwks.json` });
@@ -433,12 +438,37 @@ describe('JWKS endpoint down', () => {
   });
 });
 
+describe('JWKS endpoint failing after keys were fetched', () => {
+  // The cache's shortest age, and a cooldown long enough to span the test.
+  const env: Record<string, string> = { AUTH_JWKS_CACHE_MS: '1000', AUTH_JWKS_COOLDOWN_MS: '60000' };
+  const idp = useJwksServer(env);
+  const live = useLiveGateway(env);
+
+  it('keeps verifying with the last key set it fetched, trying the provider once per cooldown', async () => {
+    const pair = await generateKeyPair('RS256');
+    idp.keys = [await publicJwk(pair, 'rsa', 'RS256')];
+    const jwt = await sign(pair.privateKey, { alg: 'RS256', kid: 'rsa' }, { sub: '1' });
+    const before = await live.query(ownEmail, undefined, withToken(jwt));
+    idp.mode = 'fail';
+    await sleep(1100); // the cached set is now stale
+
+    const during = await Promise.all(Array.from({ length: 5 }, () => live.query(ownEmail, undefined, withToken(jwt))));
+    const forged = await live.query(ownEmail, undefined, withToken(`${jwt.slice(0, -4)}AAAA`));
+
+    const own = { data: { customer: { email: 'customer1@example.com' } } };
+    expect(before.body).toEqual(own);
+    for (const res of during) expect(res.body).toEqual(own);
+    expectRefused(forged, 401, 'UNAUTHENTICATED'); // the old keys still check signatures
+    expect(idp.server.requests).toHaveLength(2); // the first fetch, and one failed refetch
+  });
+});
+
 describe('JWKS endpoint slow, then back', () => {
   const env: Record<string, string> = { AUTH_JWKS_TIMEOUT_MS: '200' };
   const idp = useJwksServer(env);
   const live = useLiveGateway(env);
 
-  it('answers 503 once the key set request times out, and verifies tokens when the endpoint answers again', async () => {
+  it('answers 503 once the key set request times out, fails fast for a second, then verifies tokens when the endpoint answers again', async () => {
     const pair = await generateKeyPair('ES256');
     idp.keys = [await publicJwk(pair, 'ec', 'ES256')];
     const token = withToken(await sign(pair.privateKey, { alg: 'ES256', kid: 'ec' }, { sub: '1' }));
@@ -449,12 +479,18 @@ describe('JWKS endpoint slow, then back', () => {
     const waitedMs = Date.now() - started;
     const work = live.work();
     idp.mode = 'serve';
+    // For a second after a failed fetch with no keys yet, tokens fail fast instead of each trying again.
+    const backingOff = await live.query(ownEmail, undefined, token);
+    const fetchesWhileBackingOff = idp.server.requests.length;
+    await sleep(1100);
     const recovered = await live.query(ownEmail, undefined, token);
 
     expectRefused(timedOut, 503, 'SERVICE_UNAVAILABLE');
     expect(work).toEqual(nothingRan);
     expect(waitedMs).toBeGreaterThanOrEqual(150);
     expect(waitedMs).toBeLessThan(3000);
+    expectRefused(backingOff, 503, 'SERVICE_UNAVAILABLE');
+    expect(fetchesWhileBackingOff).toBe(1);
     expect(recovered.body).toEqual({ data: { customer: { email: 'customer1@example.com' } } });
     expect(idp.server.requests).toHaveLength(2);
   });

@@ -83,6 +83,19 @@ describe('loadConfig: authentication', () => {
     );
   });
 
+  it('refuses a plain-HTTP JWKS URL in production, except on loopback', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(refusal({ ...production, AUTH_JWKS_URL: 'http://id.example.com/jwks.json' })).toBe(
+      'Invalid configuration: AUTH_JWKS_URL must use https in production',
+    );
+    expect(loadConfig({ ...production, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks.json' }).auth.jwksUrl).toBe(
+      'http://127.0.0.1:9000/jwks.json',
+    );
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://id.example.com/jwks.json' }).auth.jwksUrl).toBe(
+      'http://id.example.com/jwks.json',
+    );
+  });
+
   it('refuses a secret shorter than 32 characters, and takes one of 32', () => {
     expect(secret).toHaveLength(32);
 
