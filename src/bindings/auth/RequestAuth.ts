@@ -9,8 +9,8 @@ import type { Where } from '../../sources/prisma/batch.ts';
 import { decide, ownsObject, type Access, type AuthPlan, type FieldRules, type OwnerMatch } from './rules.ts';
 
 const all: Access = { kind: 'all' };
-const integer = /^-?\d{1,15}$/;
-const matchesNothing: Where = { OR: [] };
+// An integer as it is written canonically: `01` or `-0` is another claim than `1` or `0`.
+const integer = /^(0|-?[1-9]\d{0,14})$/;
 
 /** The error for a denial: UNAUTHENTICATED for an anonymous viewer, FORBIDDEN for a signed-in one. */
 export function denied(code: 'UNAUTHENTICATED' | 'FORBIDDEN', what: string): GatewayError {
@@ -21,14 +21,16 @@ export function denied(code: 'UNAUTHENTICATED' | 'FORBIDDEN', what: string): Gat
 
 // The Prisma filter for rows owned per one match: `{ customerId: 7 }`, or
 // through relations `{ order: { is: { customerId: 7 } } }`. A claim that
-// cannot be a value of the column (`abc` for an Int) matches no row.
+// cannot be a value of the column (`abc` or `07` for an Int) matches no row:
+// `{ customerId: { in: [] } }`. Not `{ OR: [] }`: callers nest this filter in
+// AND, where Prisma 7 drops an empty OR, and every row would match.
 function ownerWhere({ owner, value }: OwnerMatch): Where {
   const column = owner.column!;
   let v: unknown = String(value);
   if (column.type === 'Int' || column.type === 'BigInt') {
     const text = String(value);
-    if (!integer.test(text) || (column.type === 'Int' && Math.abs(Number(text)) >= 2 ** 31)) return matchesNothing;
-    v = column.type === 'BigInt' ? BigInt(text) : Number(text);
+    if (!integer.test(text) || (column.type === 'Int' && Math.abs(Number(text)) >= 2 ** 31)) v = { in: [] };
+    else v = column.type === 'BigInt' ? BigInt(text) : Number(text);
   }
   return owner.path.slice(0, -1).reduceRight<Where>((inner, relation) => ({ [relation]: { is: inner } }), {
     [column.name]: v,
@@ -103,11 +105,18 @@ export class RequestAuth {
     if (!ownsObject(access.owners, data)) throw denied('FORBIDDEN', `${what} for someone else`);
   }
 
-  /** Throws when an update's `data` would hand a row the viewer owns to someone else (it sets an owner column). */
+  /**
+   * Throws when an update's `data` would hand a row the viewer owns to
+   * someone else: it sets an owner column, or the key of the first relation
+   * on an owner path (`orderId` for `order.customerId`). The new owner behind
+   * such a key is not read, so only a column owner `data` names keeps it.
+   */
   assertKeepsOwner(type: string, data: Record<string, unknown>, what: string): void {
     const access = this.access(type);
     if (access.kind !== 'rows') return;
-    const setsOwner = access.owners.some(({ owner }) => owner.path.length === 1 && owner.path[0]! in data);
+    const setsOwner = access.owners.some(({ owner }) =>
+      (owner.path.length === 1 ? owner.path : (owner.keys ?? [])).some((column) => column in data),
+    );
     if (setsOwner && !ownsObject(access.owners, data)) throw denied('FORBIDDEN', `${what} for someone else`);
   }
 }

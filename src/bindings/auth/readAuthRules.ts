@@ -48,7 +48,7 @@ export function readAuthRules(
   function readOwner(at: string, path: string, place: Place): Owner | undefined {
     const steps = path.split('.');
     if (place.kind === 'root') {
-      problem(`${at}: owner rules filter rows; put them on the type the field returns, not on ${at}`);
+      problem(`${at}: owner rules filter rows; put them on the type a field returns, not on a root type or its fields`);
       return undefined;
     }
     if (place.kind === 'object' || place.kind === 'objectField') {
@@ -64,6 +64,7 @@ export function readAuthRules(
     }
     // A model path: to-one relations, then a column.
     let model = place.model;
+    let keys: string[] | undefined;
     for (const [i, step] of steps.entries()) {
       const field = model.fields.find((f) => f.name === step);
       const last = i === steps.length - 1;
@@ -78,7 +79,7 @@ export function readAuthRules(
           problem(`${at}: owner "${path}" must end at a String, Int or BigInt column, not ${model.name}.${step}`);
           return undefined;
         }
-        return { path: steps, column: field };
+        return { path: steps, column: field, ...(keys ? { keys } : {}) };
       }
       if (place.kind === 'modelField') {
         problem(`${at}: a field rule's owner must be a column of ${place.model.name}, not the path "${path}"`);
@@ -88,6 +89,7 @@ export function readAuthRules(
         problem(`${at}: owner "${path}": ${model.name}.${step} must be a to-one relation to follow`);
         return undefined;
       }
+      keys ??= field.relationFromFields;
       model = findModel(dm, field.type)!;
     }
     return undefined;

@@ -11,6 +11,8 @@ import type { ModelField } from '../../sources/prisma/datamodel.ts';
 export interface Owner {
   path: string[];
   column?: ModelField;
+  /** On a path through relations: the row's columns that pick the first related row (`orderId`). */
+  keys?: string[];
 }
 
 export interface Rule {
