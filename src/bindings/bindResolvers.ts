@@ -76,7 +76,10 @@ function resolverFor(
       const rowType = rowTypeOf(schema, at);
       return async (_parent, args, ctx, info) => {
         const restrict = ctx.auth.rowWhere(rowType);
-        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists, restrict);
+        const page = planPage(plan, binding.model, binding.args, args as PageArgs, ctx.lists, {
+          restrict,
+          guard: ctx.auth,
+        });
         const model = binding.model.name;
         const columns = withColumns(selectedColumns(plan, info, binding.model), ...page.columns);
         // The page's selected to-one relations are read with it where the
@@ -126,7 +129,10 @@ function resolverFor(
         const { page, query, count } = perField(plans, info, ctx, () => {
           const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
           const restrict = ctx.auth.rowWhere(rowType);
-          const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists, restrict);
+          const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists, {
+            restrict,
+            guard: ctx.auth,
+          });
           const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
           return {
             page,

@@ -8,7 +8,7 @@ import type { Model } from '../sources/prisma/datamodel.ts';
 import { decodeCursor, encodeCursor, seekWhere, toPrismaOrderBy, type OrderItem } from './cursor.ts';
 import type { BindingPlan, ListArgs } from './plan.ts';
 import { signature } from './signature.ts';
-import { toPrismaWhere, type Provider } from './where.ts';
+import { toPrismaWhere, type ColumnGuard, type Provider } from './where.ts';
 
 export interface PageArgs {
   first?: number | null;
@@ -55,15 +55,23 @@ export interface Connection {
   totalCount: () => Promise<number>;
 }
 
-function orderItems(plan: BindingPlan, model: Model, spec: ListArgs, orderBy: PageArgs['orderBy']): OrderItem[] {
+function orderItems(
+  plan: BindingPlan,
+  model: Model,
+  spec: ListArgs,
+  orderBy: PageArgs['orderBy'],
+  guard: ColumnGuard | undefined,
+): OrderItem[] {
   const items: OrderItem[] = [];
   for (const [i, entry] of (orderBy ?? []).entries()) {
     const set = Object.entries(entry).filter(([, v]) => v !== null && v !== undefined);
     if (set.length !== 1)
       throw badUserInput(`orderBy[${i}] must set exactly one field, found ${set.length}`, { argument: 'orderBy' });
     const [name, direction] = set[0]!;
+    const field = plan.order.get(spec.orderBy!)!.fields.get(name)!;
+    guard?.assertCanUseColumn(model.name, field.name);
     items.push({
-      field: plan.order.get(spec.orderBy!)!.fields.get(name)!,
+      field,
       direction: direction === 'DESC' ? 'desc' : 'asc',
     });
   }
@@ -82,25 +90,30 @@ function checkSize(name: string, value: number | null | undefined, limits: ListO
     });
 }
 
-/**
- * Checks and plans one page. `restrict` (an @auth row rule) is part of the
- * filter: rows it hides are neither listed nor counted.
- */
+/** What the viewer's @auth rules add to a page. */
+export interface PageAuth {
+  /** The row rule: part of the filter, so rows it hides are neither listed nor counted. */
+  restrict?: Where;
+  /** Refuses filters and orderings over columns the viewer may not read. */
+  guard?: ColumnGuard;
+}
+
+/** Checks and plans one page. */
 export function planPage(
   plan: BindingPlan,
   model: Model,
   spec: ListArgs,
   args: PageArgs,
   limits: ListOptions,
-  restrict?: Where,
+  { restrict, guard }: PageAuth = {},
 ): PagePlan {
   if (args.first != null && args.last != null)
     throw badUserInput('Pass "first" or "last", not both', { argument: 'last' });
   checkSize('first', args.first, limits);
   checkSize('last', args.last, limits);
-  const items = orderItems(plan, model, spec, args.orderBy);
+  const items = orderItems(plan, model, spec, args.orderBy, guard);
   const backward = args.last != null;
-  const clientFilter = spec.where ? toPrismaWhere(plan, spec.where, args.where, limits.provider) : undefined;
+  const clientFilter = spec.where ? toPrismaWhere(plan, spec.where, args.where, limits.provider, guard) : undefined;
   const filter =
     restrict && clientFilter && Object.keys(clientFilter).length
       ? { AND: [clientFilter, restrict] }

@@ -39,7 +39,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
     where: inputs.result.where,
     order: inputs.result.order,
     sources: readSources(schema, (p) => problems.push(p)),
-    auth: { types: new Map(), fields: new Map() },
+    auth: { types: new Map(), fields: new Map(), columns: new Map() },
   };
   const has = (node: Parameters<typeof getDirective>[1], name: string) =>
     getDirective(schema, node, name) !== undefined;

@@ -2,13 +2,18 @@
 // the spec readBindings() checked at startup. Only fields named in the spec are
 // read, so a client can never reach a column the schema does not expose.
 import type { Where } from '../sources/prisma/batch.ts';
-import type { ModelField } from '../sources/prisma/datamodel.ts';
+import type { Model, ModelField } from '../sources/prisma/datamodel.ts';
 import type { BindingPlan } from './plan.ts';
 import { toColumnValue } from './values.ts';
 
 type Input = Record<string, unknown>;
 
 export type Provider = 'sqlite' | 'postgres';
+
+/** Throws when the viewer may not filter or sort a model's rows by a column (RequestAuth). */
+export interface ColumnGuard {
+  assertCanUseColumn(model: string, column: string): void;
+}
 
 // The pattern operators match text literally and ignore case, on both
 // providers: the value's LIKE wildcards are escaped with a backslash (on
@@ -39,11 +44,18 @@ function columnFilter(field: ModelField, ops: Input, at: string, provider: Provi
   return matchesNothing ? { in: [] } : filter;
 }
 
+// A filter no row matches: the id (or any column) in an empty list.
+function matchNothing(model: Model): Where {
+  const column = model.idField ?? model.fields.find((f) => f.kind === 'scalar')!.name;
+  return { [column]: { in: [] } };
+}
+
 export function toPrismaWhere(
   plan: BindingPlan,
   inputType: string,
   input: Input | null | undefined,
   provider: Provider,
+  guard?: ColumnGuard,
 ): Where | undefined {
   if (!input) return undefined;
   const spec = plan.where.get(inputType)!;
@@ -56,11 +68,15 @@ export function toPrismaWhere(
         if (value === null) break;
         where[field.op] =
           field.op === 'NOT'
-            ? toPrismaWhere(plan, inputType, value as Input, provider)
-            : (value as Input[]).map((v) => toPrismaWhere(plan, inputType, v, provider) ?? {});
+            ? toPrismaWhere(plan, inputType, value as Input, provider, guard)
+            : (value as Input[]).map((v) => toPrismaWhere(plan, inputType, v, provider, guard) ?? {});
+        // An empty OR matches nothing, but Prisma drops one nested in AND
+        // (where pages and row rules put every filter): say it explicitly.
+        if (field.op === 'OR' && (value as Input[]).length === 0) where.OR = [matchNothing(spec.model)];
         break;
       case 'column':
         if (value === null) break;
+        guard?.assertCanUseColumn(spec.model.name, field.field.name);
         where[field.field.name] = columnFilter(field.field, value as Input, `${inputType}.${name}`, provider);
         break;
       case 'toOne': {
@@ -69,7 +85,9 @@ export function toPrismaWhere(
         if (value === null && required) where[field.relation] = { is: { OR: [] } };
         else
           where[field.relation] =
-            value === null ? { is: null } : { is: toPrismaWhere(plan, field.target, value as Input, provider) ?? {} };
+            value === null
+              ? { is: null }
+              : { is: toPrismaWhere(plan, field.target, value as Input, provider, guard) ?? {} };
         break;
       }
       case 'toMany':
@@ -77,7 +95,7 @@ export function toPrismaWhere(
         where[field.relation] = Object.fromEntries(
           Object.entries(value as Input)
             .filter(([, v]) => v !== undefined && v !== null)
-            .map(([q, v]) => [q, toPrismaWhere(plan, field.target, v as Input, provider) ?? {}]),
+            .map(([q, v]) => [q, toPrismaWhere(plan, field.target, v as Input, provider, guard) ?? {}]),
         );
         break;
     }

@@ -62,7 +62,7 @@ export async function createServer({
   schema,
   logger,
   httpSources = new Map(),
-  authPlan = { types: new Map(), fields: new Map() },
+  authPlan = { types: new Map(), fields: new Map(), columns: new Map() },
 }: ServerDeps): Promise<Server> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

@@ -439,6 +439,20 @@ describe.each(await testProviders())('authorization on %s', (provider) => {
       const byAdmin = await query(doc, {}, as.admin);
       expect(byAdmin.data.customers.totalCount).toBe(seed.customers);
     });
+
+    it('refuses filtering or sorting by a hidden field (it would reveal it), before any statement; admins may', async () => {
+      // Customer 2's address starts "customer2@": a filter on it would tell A whether B placed the order.
+      const filter = `{ orders(where: { customer: { email: { startsWith: "customer2@" } } }) { totalCount } }`;
+      const sort = '{ customers(orderBy: [{ email: DESC }], first: 2) { nodes { id } } }';
+      expect(seen(await query(filter, {}, as.a))).toEqual({
+        status: 200,
+        data: null,
+        errors: [forbidden('filter or sort by Customer.email', ['orders'])],
+      });
+      expect(t.database.statements).toEqual([]);
+      expect((await query(filter, {}, as.admin)).data.orders.totalCount).toBe(orders.b.length);
+      expect((await query(sort, {}, as.admin)).data.customers.nodes).toEqual([{ id: '4' }, { id: '3' }]);
+    });
   });
 
   describe('mutations', () => {

@@ -77,6 +77,21 @@ export class RequestAuth {
     return where;
   }
 
+  /**
+   * Throws unless the viewer may filter or sort `model` rows by `column`:
+   * always, unless a field with its own @auth reads the column; then only
+   * when its rules admit the viewer for every row (an owner rule is not
+   * enough: the filter would test other rows' values).
+   */
+  assertCanUseColumn(model: string, column: string): void {
+    const guarded = this.plan.columns.get(model)?.get(column);
+    if (!guarded) return;
+    let access = this.fields.get(guarded.rules);
+    if (!access) this.fields.set(guarded.rules, (access = decide(guarded.rules.rules, this.viewer)));
+    if (access.kind === 'all') return;
+    throw denied(access.kind === 'deny' ? access.code : 'FORBIDDEN', `filter or sort by ${guarded.at}`);
+  }
+
   /** Throws unless the field's rules admit the viewer (and, for owner rules, own `parent`). */
   checkField(at: string, rules: FieldRules, parent: unknown): void {
     let access = this.fields.get(rules);

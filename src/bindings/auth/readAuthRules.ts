@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { findModel, type DataModel, type Model } from '../../sources/prisma/datamodel.ts';
+import { columnName } from '../readFilterInputs.ts';
 import type { AuthPlan, FieldRules, Owner, Rule } from './rules.ts';
 
 interface RuleArgs {
@@ -42,7 +43,7 @@ export function readAuthRules(
   models: ReadonlyMap<string, Model>,
   problem: (p: string) => void,
 ): AuthPlan {
-  const plan: AuthPlan = { types: new Map(), fields: new Map() };
+  const plan: AuthPlan = { types: new Map(), fields: new Map(), columns: new Map() };
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
 
   function readOwner(at: string, path: string, place: Place): Owner | undefined {
@@ -148,6 +149,12 @@ export function readAuthRules(
       const columns = rules.flatMap((r) => (r.owner?.column ? [r.owner.column.name] : []));
       const entry: FieldRules = { rules, columns };
       plan.fields.set(at, entry);
+      const column =
+        model && own ? model.fields.find((f) => f.name === columnName(schema, field, field.name)) : undefined;
+      if (column && column.kind !== 'object') {
+        if (!plan.columns.has(model!.name)) plan.columns.set(model!.name, new Map());
+        plan.columns.get(model!.name)!.set(column.name, { at, rules: entry });
+      }
     }
   }
   return plan;

@@ -46,6 +46,12 @@ export interface AuthPlan {
   types: Map<string, Rule[]>;
   /** `Type.field` → the rules gating that field: its own @auth, or its root type's default. */
   fields: Map<string, FieldRules>;
+  /**
+   * Model → column → the gated field reading it (`Customer.email`): filtering
+   * or sorting by such a column would reveal it, so only viewers the field's
+   * rules admit outright may.
+   */
+  columns: Map<string, Map<string, { at: string; rules: FieldRules }>>;
 }
 
 const all: Access = { kind: 'all' };
