@@ -1,9 +1,11 @@
 // Starting the real process: first start migrates and seeds a fresh database,
 // a restart leaves it alone, and bad configuration or a bad binding stops the
 // process with exit code 1 and a message naming what is wrong.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -17,6 +19,7 @@ import {
   type LogLine,
   type ServerProcess,
 } from '../helpers/serverProcess.ts';
+import { admin, bearer } from '../helpers/tokens.ts';
 
 const providers = await testProviders();
 
@@ -63,6 +66,28 @@ describe('first and second start on one SQLite file', () => {
     });
     const stocked = await postGraphQL(running.url, '{ books(first: 10) { nodes { stock { available } } } }');
     expect((stocked.body as { errors?: unknown }).errors).toBeUndefined();
+    // The seeded orders: each customer sees their own two, an admin all of them.
+    const ordersOf = async (headers: Record<string, string>) =>
+      (await postGraphQL(running!.url, '{ orders(first: 50) { totalCount nodes { customer { id } } } }', {}, headers))
+        .body as { data: { orders: { totalCount: number; nodes: { customer: { id: string } }[] } } };
+    const own = await ordersOf(await bearer({ sub: '3' }));
+    expect(own.data.orders.totalCount).toBe(2);
+    expect(own.data.orders.nodes.map((n) => n.customer.id)).toEqual(['3', '3']);
+    expect((await ordersOf(await bearer(admin))).data.orders.totalCount).toBe(24);
+    expect(await running.stop()).toBe(0);
+
+    // Without AUTH_JWT_SECRET, development verifies with the secret in data/, which `npm run token` signs with.
+    running = await startServer({ env: { DATABASE_URL: url, AUTH_JWT_SECRET: '' } });
+    expect(messages(running.logs)).toContain(
+      'AUTH_JWT_SECRET is unset: verifying tokens with the development secret in data/dev-jwt-secret; sign one with `npm run token -- --sub 1 --role admin`',
+    );
+    const token = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--sub', '5'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      encoding: 'utf8',
+    }).trim();
+    const fifth = await ordersOf({ authorization: `Bearer ${token}` });
+    expect(fifth.data.orders.nodes.map((n) => n.customer.id)).toEqual(['5', '5']);
     expect(await running.stop()).toBe(0);
 
     running = await startServer({ env: { DATABASE_URL: url } });

@@ -11,9 +11,19 @@ export interface SeedSizes {
   booksPerAuthor: number;
   reviewsPerBook: number;
   customers: number;
+  /** Orders (of one or two lines) each customer has placed; none when absent. */
+  ordersPerCustomer?: number;
 }
 
-export const demoSizes: SeedSizes = { authors: 25, booksPerAuthor: 5, reviewsPerBook: 4, customers: 12 };
+export const demoSizes: SeedSizes = {
+  authors: 25,
+  booksPerAuthor: 5,
+  reviewsPerBook: 4,
+  customers: 12,
+  ordersPerCustomer: 2,
+};
+
+const statuses = ['PLACED', 'SHIPPED', 'CANCELLED'] as const;
 
 /** Seeds when the database holds no author; returns whether it wrote anything. */
 export async function seedDemoData(
@@ -61,9 +71,29 @@ export async function seedDemoData(
       })),
     ),
   });
+  // Each customer's orders, so that @auth's "customers see their own orders" shows in the example.
+  const orders = Array.from({ length: sizes.customers * (sizes.ordersPerCustomer ?? 0) }, (_, i) => {
+    const customerId = (i % sizes.customers) + 1;
+    const picked = [...new Set([(i * 7) % books.length, (i * 13 + 5) % books.length].slice(0, 1 + (i % 2)))];
+    const lines = picked.map((b) => ({
+      bookId: books[b]!.id,
+      quantity: 1 + (i % 3),
+      unitPriceCents: books[b]!.priceCents,
+    }));
+    return {
+      id: i + 1,
+      customerId,
+      status: statuses[i % statuses.length]!,
+      totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
+      createdAt: new Date(epoch + 400 * day + i * 5 * 3600_000),
+      lines,
+    };
+  });
+  await db.order.createMany({ data: orders.map(({ lines: _lines, ...order }) => order) });
+  await db.orderLine.createMany({ data: orders.flatMap((o) => o.lines.map((l) => ({ ...l, orderId: o.id }))) });
   // Explicit ids leave Postgres sequences behind: move them past the seeded rows.
   if (provider === 'postgres') {
-    for (const table of ['Author', 'Book', 'Customer']) {
+    for (const table of ['Author', 'Book', 'Customer', 'Order']) {
       await db.$executeRawUnsafe(
         `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), (SELECT MAX(id) FROM "${table}"))`,
       );
