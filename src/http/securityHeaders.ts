@@ -5,7 +5,7 @@
 // measured at about 3% of the CPU and 4% of the allocation of a one-row query.
 // Without a Content-Security-Policy (the IDE sets its own, src/http/ide.ts)
 // helmet's headers depend on its options alone, so they are recorded once
-// and set on every raw response at the same point of the lifecycle.
+// and set on every response at the same point of the lifecycle.
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -30,16 +30,22 @@ export function helmetHeaders(options: HelmetOptions & { contentSecurityPolicy: 
   return { set, removed };
 }
 
-/** Sets helmet's headers (for `options`) on every response, as @fastify/helmet's onRequest hook did. */
+/**
+ * Sets helmet's headers (for `options`) on every response, from an onRequest
+ * hook as @fastify/helmet did. They go into the reply's own headers rather
+ * than the raw response: Fastify then hands Node one header object at
+ * writeHead instead of one validated setHeader call per header (the raw
+ * route measured at 3% of a one-row query). A header set later by a route or
+ * hook still wins, as before. Helmet's one removal (X-Powered-By) has nothing
+ * to remove: neither Node nor Fastify sets that header.
+ */
 export function registerSecurityHeaders(
   app: FastifyInstance,
   options: HelmetOptions & { contentSecurityPolicy: false },
 ): void {
-  const { set, removed } = helmetHeaders(options);
+  const headers = Object.fromEntries(helmetHeaders(options).set);
   app.addHook('onRequest', (_request, reply, done) => {
-    const raw = reply.raw;
-    for (const [name, value] of set) raw.setHeader(name, value);
-    for (const name of removed) raw.removeHeader(name);
+    void reply.headers(headers);
     done();
   });
 }
