@@ -150,21 +150,15 @@ function pageVariables(document: DocumentNode): string[] {
 type KnownCosts = WeakMap<OperationDefinitionNode, { variables: string[]; costs: Map<string, number> }>;
 const maxCostsPerOperation = 64;
 
-function cachedCost(
-  known: KnownCosts,
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-  options: Omit<QueryCostOptions, 'maxCost'>,
-): number {
+function cachedCost(known: KnownCosts, ...args: Parameters<typeof operationCost>): number {
+  const [, document, operation, variables] = args;
   let entry = known.get(operation);
   if (!entry) known.set(operation, (entry = { variables: pageVariables(document), costs: new Map() }));
   // null and an absent value cost the same (the default page size).
   const key = JSON.stringify(entry.variables.map((name) => variables[name] ?? null));
   let cost = entry.costs.get(key);
   if (cost === undefined) {
-    cost = operationCost(schema, document, operation, variables, options);
+    cost = operationCost(...args);
     if (entry.costs.size >= maxCostsPerOperation) entry.costs.clear();
     entry.costs.set(key, cost);
   }
