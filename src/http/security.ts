@@ -4,11 +4,11 @@
 // CSRF prevention, GET mutations (405) and content types (415) are handled by
 // Apollo and server.ts; operation limits by ./operationLimits.ts.
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { ErrorCode, httpStatusOf } from '../errors/codes.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 const exemptFromRateLimit = new Set(['/healthz', '/readyz']);
 
@@ -35,7 +35,7 @@ export function corsAllows(settings: Config['cors'], origin: string): boolean {
 }
 
 export async function registerSecurity(app: FastifyInstance, config: Config, graphqlPath: string): Promise<void> {
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     // The only HTML is the IDE, whose CSP ide.ts sets; JSON needs none.
     contentSecurityPolicy: false,
     // HSTS only means something over HTTPS, which production terminates in front of us.

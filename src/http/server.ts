@@ -1,7 +1,6 @@
 // The HTTP server: Fastify with Apollo Server at /graphql (POST, and GET for
 // queries), health routes, the offline IDE, and one plugin per concern.
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -25,6 +24,7 @@ import { SourceLog } from '../sources/sourceLog.ts';
 import { apolloSecurity } from './apolloSecurity.ts';
 import { registerDrain } from './drain.ts';
 import { registerHealth } from './health.ts';
+import { httpContext } from './httpContext.ts';
 import { registerHttpErrors } from './httpErrors.ts';
 import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
 import { ApolloServerPluginDebugSources, wantsSourceLog } from './plugins/debugSources.ts';
@@ -123,11 +123,6 @@ export async function createServer({
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request, reply) => {
-        // Upstream calls made for this request stop when its client goes away
-        // (a call shared with other requests stops only when all have left).
-        const gone = new AbortController();
-        setMaxListeners(0, gone.signal); // one listener per upstream call in flight
-        reply.raw.once('close', () => gone.abort(new Error('the client request ended')));
         // Statements are counted (at a cost) only for the requests that will show them.
         const log = new SourceLog({
           countStatements: wantsSourceLog(config.debugSources, request.headers['x-switchyard-debug']),
@@ -139,7 +134,7 @@ export async function createServer({
           log,
           loaders: createLoaders(db, log),
           lists,
-          http: { sources: httpSources, headers: request.headers, signal: gone.signal },
+          http: httpContext(httpSources, request, reply),
           logger: request.log as Logger,
         };
       },

@@ -115,6 +115,24 @@ describe('operation limits at their defaults', () => {
     expect(costly.body.errors[0].extensions.cost).toBe(10201);
   });
 
+  it('costs the same document anew for other page sizes, in any order', async () => {
+    const query = 'query ($a: Int!, $b: Int) { authors(first: $a) { nodes { books(first: $b) { nodes { title } } } } }';
+
+    const small = await live.query(query, { a: 10, b: 10 }); // 1 + 10 × (1 + 1 + 10 × 1)
+    const large = await live.query(query, { a: 100, b: 100 }); // 1 + 100 × (1 + 1 + 100 × 1)
+    const lessLarge = await live.query(query, { a: 100, b: 99 });
+    const defaulted = await live.query(query, { a: 100 }); // b unset: the default page size, 20
+    const smallAgain = await live.query(query, { a: 10, b: 10 });
+
+    expect(small.status).toBe(200);
+    expectRefused(large, 400, 'COST_LIMIT_EXCEEDED');
+    expect(large.body.errors[0].extensions.cost).toBe(10201);
+    expectRefused(lessLarge, 400, 'COST_LIMIT_EXCEEDED');
+    expect(lessLarge.body.errors[0].extensions.cost).toBe(10101);
+    expect(defaulted.status).toBe(200); // 1 + 100 × (1 + 1 + 20 × 1) = 2201
+    expect(smallAgain.status).toBe(200);
+  });
+
   it('refuses a page size over MAX_PAGE_SIZE anywhere in the query before the first SQL statement', async () => {
     const top = await live.query('{ authors(first: 1000000) { totalCount } }');
     const nested = await live.query('{ authors(first: 1) { nodes { books(last: 101) { totalCount } } } }');

@@ -24,6 +24,7 @@ import {
   Kind,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
+  visit,
   type DocumentNode,
   type GraphQLCompositeType,
   type GraphQLDirective,
@@ -128,7 +129,44 @@ export function operationCost(
   return root ? selectionCost(root, operation.selectionSet) : 0;
 }
 
+// The variables an operation's cost can depend on: those passed as `first` or
+// `last` anywhere in the document (fragments included). Every other argument
+// value leaves the cost unchanged.
+function pageVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE)
+        names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
+// Costs of operations already seen, by parsed operation (Apollo reuses the
+// parsed document of a repeated query string) and the values of its page
+// variables. Bounded per operation: a client cycling through page sizes
+// only clears its own entries.
+type KnownCosts = WeakMap<OperationDefinitionNode, { variables: string[]; costs: Map<string, number> }>;
+const maxCostsPerOperation = 64;
+
+function cachedCost(known: KnownCosts, ...args: Parameters<typeof operationCost>): number {
+  const [, document, operation, variables] = args;
+  let entry = known.get(operation);
+  if (!entry) known.set(operation, (entry = { variables: pageVariables(document), costs: new Map() }));
+  // null and an absent value cost the same (the default page size).
+  const key = JSON.stringify(entry.variables.map((name) => variables[name] ?? null));
+  let cost = entry.costs.get(key);
+  if (cost === undefined) {
+    cost = operationCost(...args);
+    if (entry.costs.size >= maxCostsPerOperation) entry.costs.clear();
+    entry.costs.set(key, cost);
+  }
+  return cost;
+}
+
 export function ApolloServerPluginQueryCost(options: QueryCostOptions): ApolloServerPlugin {
+  const known: KnownCosts = new WeakMap();
   return {
     async requestDidStart() {
       return {
@@ -137,7 +175,7 @@ export function ApolloServerPluginQueryCost(options: QueryCostOptions): ApolloSe
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           // Bad variables: execution refuses them before any resolver runs.
           if (coerced.errors) return;
-          const cost = operationCost(schema, document, operation, coerced.coerced, options);
+          const cost = cachedCost(known, schema, document, operation, coerced.coerced, options);
           if (options.maxCost > 0 && cost > options.maxCost)
             throw new GatewayError(
               ErrorCode.COST_LIMIT_EXCEEDED,

@@ -7,13 +7,12 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/client.ts';
 import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { countingAdapter, type StatementListener } from './countingAdapter.ts';
 import { loadDataModel } from './datamodel.ts';
 import { addLikeEscape } from './likeEscape.ts';
 import { withSqlitePragmas } from './sqlitePragmas.ts';
 import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
-import { createSqlReads, registerSqlReads } from './sqlReads.ts';
+import { createSqlReads, registerSqlReads, sqlReadsOf } from './sqlReads.ts';
 
 export type Db = SqliteClient;
 
@@ -61,13 +60,12 @@ export function createDb({
   // Prisma's own are not (no name).
   const statementNames = new Map<string, string>();
   const schema = new URL(url).searchParams.get('schema') ?? 'public';
-  let connected: SqlDriverAdapter | undefined;
   const adapter = countingAdapter(
     new PrismaPg(
       { connectionString: url, max: poolSize },
       { schema, statementNameGenerator: (query) => statementNames.get(query.sql)! },
     ),
-    { onStatement, onConnect: (a) => (connected = a) },
+    { onStatement },
   );
   const db = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
   registerSqlReads(
@@ -75,14 +73,22 @@ export function createDb({
     createSqlReads(loadDataModel(), {
       schema,
       statementNames,
-      // Prisma connects the adapter on first use (and again after $disconnect).
-      adapter: async () => connected ?? (await db.$connect(), connected!),
+      // The pool Prisma uses too, connected without Prisma's query compiler (countingAdapter.ts).
+      adapter: () => adapter.connect(),
     }),
   );
+  // $disconnect closes the pool also when only the SQL read path opened it.
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    await disconnect();
+    await adapter.release();
+  };
   return db;
 }
 
 /** Resolves when the database answers a trivial query; used by /readyz. */
 export async function pingDb(db: Db): Promise<void> {
-  await db.$queryRawUnsafe('SELECT 1');
+  const reads = sqlReadsOf(db);
+  if (reads) await reads.ping();
+  else await db.$queryRawUnsafe('SELECT 1');
 }

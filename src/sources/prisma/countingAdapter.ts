@@ -3,6 +3,12 @@
 // optionally rewritten (see likeEscape.ts). Counting at the adapter sees
 // exactly what reaches the database, including statements inside interactive
 // transactions.
+//
+// The wrapped factory also shares its connection: until it is disposed, every
+// connect() answers the same adapter (one pool). So the SQL read path
+// (sqlReads.ts) can connect without going through Prisma's $connect, which
+// loads Prisma's query compiler (wasm, about 60-90 MiB of memory) that reads
+// taking that path never use; Prisma still gets the same pool when it connects.
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { countStatement } from '../sourceLog.ts';
 
@@ -10,15 +16,24 @@ export type StatementListener = (sql: string) => void;
 
 export interface AdapterHooks {
   onStatement?: StatementListener;
-  /** Receives the wrapped adapter each time the factory connects. */
-  onConnect?: (adapter: SqlDriverAdapter) => void;
   rewrite?: (sql: string) => string;
 }
 
-// Wraps the query methods of an adapter or transaction, leaving the rest as is.
-function wrapQueryable<T extends SqlDriverAdapter | Transaction>(target: T, hooks: AdapterHooks): T {
+// Wraps the query methods of an adapter or transaction, leaving the rest as is;
+// `onDispose` runs when an adapter is disposed.
+function wrapQueryable<T extends SqlDriverAdapter | Transaction>(
+  target: T,
+  hooks: AdapterHooks,
+  onDispose?: () => void,
+): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
+      if (prop === 'dispose' && onDispose) {
+        return () => {
+          onDispose();
+          return (obj as SqlDriverAdapter).dispose();
+        };
+      }
       if (prop === 'queryRaw' || prop === 'executeRaw') {
         return (query: SqlQuery) => {
           const sql = hooks.rewrite ? hooks.rewrite(query.sql) : query.sql;
@@ -39,15 +54,32 @@ function wrapQueryable<T extends SqlDriverAdapter | Transaction>(target: T, hook
   });
 }
 
-export function countingAdapter<F extends SqlDriverAdapterFactory>(factory: F, hooks: AdapterHooks = {}): F {
-  return new Proxy(factory, {
+/** The wrapped factory; `release()` disposes the shared connection, if one is open. */
+export type SharedAdapterFactory<F> = F & { release(): Promise<void> };
+
+export function countingAdapter<F extends SqlDriverAdapterFactory>(
+  factory: F,
+  hooks: AdapterHooks = {},
+): SharedAdapterFactory<F> {
+  let current: Promise<SqlDriverAdapter> | undefined;
+  const forget = () => (current = undefined);
+  const release = async () => {
+    const open = current;
+    forget();
+    if (open) await (await open.catch(() => undefined))?.dispose();
+  };
+  return new Proxy(factory as SharedAdapterFactory<F>, {
     get(obj, prop, receiver) {
+      if (prop === 'release') return release;
       if (prop === 'connect') {
-        return async () => {
-          const adapter = wrapQueryable(await obj.connect(), hooks);
-          hooks.onConnect?.(adapter);
-          return adapter;
-        };
+        return () =>
+          (current ??= obj.connect().then(
+            (adapter) => wrapQueryable(adapter, hooks, forget),
+            (error: unknown) => {
+              forget();
+              throw error;
+            },
+          ));
       }
       const value = Reflect.get(obj, prop, receiver);
       return typeof value === 'function' ? value.bind(obj) : value;

@@ -22,6 +22,8 @@ export interface ReadQuery {
 }
 
 export interface SqlReads {
+  /** Resolves when the database answers `SELECT 1`. */
+  ping(): Promise<void>;
   /** Rows whose `field` is one of `keys`; with `perKey`, at most that many per key, in `orderBy` order. */
   findByKeys(
     model: string,
@@ -250,6 +252,11 @@ export function createSqlReads(
   }
 
   return {
+    ping: async () => {
+      const adapter = await options.adapter();
+      await adapter.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] });
+    },
+
     findByKeys: (model, field, keys, query) =>
       attempt(model, (table) => {
         const s = new Statement(table(model));
