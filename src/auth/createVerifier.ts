@@ -99,6 +99,7 @@ function resilientKeySet(config: AuthConfig): JWTVerifyGetKey {
 }
 
 export function createVerifier(config: AuthConfig): VerifyToken | undefined {
+  // A secret's bytes or the key set's lookup: jwtVerify takes either (its overloads differ only in types).
   let key: Uint8Array | JWTVerifyGetKey;
   if (config.secret) key = new TextEncoder().encode(config.secret);
   else if (config.jwksUrl) key = resilientKeySet(config);
@@ -113,10 +114,7 @@ export function createVerifier(config: AuthConfig): VerifyToken | undefined {
   return async (token) => {
     let payload;
     try {
-      // The overloads differ only in the key's type; both are handled the same.
-      ({ payload } = await (typeof key === 'function'
-        ? jwtVerify(token, key, options)
-        : jwtVerify(token, key, options)));
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, options));
     } catch (error) {
       throw error instanceof TokenError ? error : describe(error);
     }

@@ -47,6 +47,13 @@ export class RequestAuth {
     readonly viewer: Viewer | null,
   ) {}
 
+  // What a field's rules decide for the viewer, once per field and request.
+  private fieldAccess(rules: FieldRules): Access {
+    let access = this.fields.get(rules);
+    if (!access) this.fields.set(rules, (access = decide(rules.rules, this.viewer)));
+    return access;
+  }
+
   /** What the viewer may see of `type`'s values. */
   access(type: string): Access {
     let access = this.types.get(type);
@@ -86,16 +93,14 @@ export class RequestAuth {
   assertCanUseColumn(model: string, column: string): void {
     const guarded = this.plan.columns.get(model)?.get(column);
     if (!guarded) return;
-    let access = this.fields.get(guarded.rules);
-    if (!access) this.fields.set(guarded.rules, (access = decide(guarded.rules.rules, this.viewer)));
+    const access = this.fieldAccess(guarded.rules);
     if (access.kind === 'all') return;
     throw denied(access.kind === 'deny' ? access.code : 'FORBIDDEN', `filter or sort by ${guarded.at}`);
   }
 
   /** Throws unless the field's rules admit the viewer (and, for owner rules, own `parent`). */
   checkField(at: string, rules: FieldRules, parent: unknown): void {
-    let access = this.fields.get(rules);
-    if (!access) this.fields.set(rules, (access = decide(rules.rules, this.viewer)));
+    const access = this.fieldAccess(rules);
     if (access.kind === 'all') return;
     const what = at.startsWith('Mutation.') ? `call ${at}` : `read ${at}`;
     if (access.kind === 'deny') throw denied(access.code, what);
