@@ -4,23 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { testProviders } from '../helpers/databases.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 
+// The select list of a statement's rows, without the aliases the SQL read
+// path gives columns ("x" AS "c0"): on Postgres that path wraps the rows'
+// SELECT in one that returns them as JSON (sqlReads.ts).
+function selectList(sql: string): string[] {
+  const json = 'SELECT coalesce(json_agg(';
+  const rows = sql.startsWith(json) ? sql.slice(sql.indexOf('FROM (') + 6) : sql;
+  return rows
+    .slice(rows.indexOf('SELECT') + 6, rows.indexOf(' FROM '))
+    .split(',')
+    .map((c) => c.replace(/ AS "c\d+"/, '').trim());
+}
+
 // The column names a SELECT reads from `table` (quoted "x" on Postgres, `x` on SQLite).
 function columnsRead(sql: string, table: string): string[] {
-  const list = sql.slice(sql.indexOf('SELECT') + 6, sql.indexOf(' FROM '));
-  return list
-    .split(',')
-    .map((c) => c.trim().split('.').at(-1)!.replace(/["`]/g, ''))
+  return selectList(sql)
+    .map((c) => c.split('.').at(-1)!.replace(/["`]/g, ''))
     .filter((c) => c.length > 0 && sql.includes(table))
     .sort();
 }
 
 // The columns a joined SELECT reads under `alias` ("t0"."x" on Postgres).
 function columnsUnder(sql: string, alias: string): string[] {
-  const list = sql.slice(sql.indexOf('SELECT') + 6, sql.indexOf(' FROM '));
   const prefix = `"${alias}".`;
-  return list
-    .split(',')
-    .map((c) => c.trim())
+  return selectList(sql)
     .filter((c) => c.startsWith(prefix))
     .map((c) => c.slice(prefix.length).replace(/"/g, ''))
     .sort();
