@@ -228,7 +228,7 @@ export function createSqlReads(
   const maxStatementNames = 500;
   // Per statement shape (its plain-rows text): how its JSON answers ran, until
   // `sampleSize` of them decide whether it stays JSON. Shapes past the cap stay JSON.
-  const shapes = new Map<string, { rows: number; chars: number; answers: number; plain?: boolean }>();
+  const shapes = new Map<string, { json: string; rows: number; chars: number; answers: number; plain?: boolean }>();
   const sampleSize = 8;
   // Characters per row above which plain rows cost less overall: the driver's
   // per-row work (about 1 µs a row, measured on W4) against Postgres's escaping.
@@ -239,9 +239,10 @@ export function createSqlReads(
   // columns) and row, so a joined statement gives one array of rows per table.
   async function run(statement: Statement, rowsSql: string, segments: Segment[]): Promise<Row[][]> {
     let shape = shapes.get(rowsSql);
-    if (!shape && shapes.size < maxStatementNames) shapes.set(rowsSql, (shape = { rows: 0, chars: 0, answers: 0 }));
+    if (!shape && shapes.size < maxStatementNames)
+      shapes.set(rowsSql, (shape = { json: aggregate(rowsSql, segments), rows: 0, chars: 0, answers: 0 }));
     const plain = options.plainRows === true || shape?.plain === true || width(segments) > maxJsonColumns;
-    const sql = plain ? rowsSql : aggregate(rowsSql, segments);
+    const sql = plain ? rowsSql : (shape?.json ?? aggregate(rowsSql, segments));
     // Named (prepared once per connection) while the number of distinct texts stays small.
     const { statementNames } = options;
     if (!statementNames.has(sql) && statementNames.size < maxStatementNames)
