@@ -12,7 +12,7 @@ import {
 import type { IResolvers } from '@graphql-tools/utils';
 import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
-import { countRows, findPage, type Row, type ToOneJoin } from '../sources/prisma/batch.ts';
+import { countRows, findPage, type Row, type ToManyJoin, type ToOneJoin } from '../sources/prisma/batch.ts';
 import type { ChildQuery, CountQuery } from '../loaders/createLoaders.ts';
 import { httpResolver } from './http/httpResolver.ts';
 import { planPage, toConnection, type PageArgs, type PagePlan } from './connection.ts';
@@ -20,7 +20,14 @@ import { keyWhere, mutationResolver } from './mutations.ts';
 import type { BindingPlan, FieldBinding } from './plan.ts';
 import { denied } from './auth/RequestAuth.ts';
 import { signature } from './signature.ts';
-import { selectedColumns, selectedToOne, withColumns, type Columns, type SelectedToOne } from './selectColumns.ts';
+import {
+  selectedColumns,
+  selectedToMany,
+  selectedToOne,
+  withColumns,
+  type Columns,
+  type SelectedToOne,
+} from './selectColumns.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
 type PerField<T> = WeakMap<readonly FieldNode[], WeakMap<GatewayContext, T>>;
@@ -48,6 +55,74 @@ function rowTypeOf(schema: GraphQLSchema, at: string): string {
   return getNamedType((getNamedType(edges.type) as GraphQLObjectType).getFields().node!.type).name;
 }
 
+type ToManyBinding = Extract<FieldBinding, { kind: 'toMany' }>;
+interface ChildPage {
+  page: PagePlan;
+  query: ChildQuery;
+  count: CountQuery;
+}
+
+// A to-many field's page for one request: what its resolver asks the
+// children loader for, and what a root list that reads the relation with its
+// page (childJoins) primes that loader with. One function, so both agree.
+function childPage(
+  plan: BindingPlan,
+  binding: ToManyBinding,
+  rowType: string,
+  args: Record<string, unknown>,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+): ChildPage {
+  const { target, foreignKey } = binding;
+  const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
+  const restrict = ctx.auth.rowWhere(rowType);
+  const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists, { restrict, guard: ctx.auth });
+  const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
+  return {
+    page,
+    query: { where: page.where, orderBy: page.orderBy, signature: page.signature, columns, perKey: page.limit + 1 },
+    count: { where: page.filter, signature: signature(page.filter) },
+  };
+}
+
+// The to-many relations selected on the current list's nodes (and theirs,
+// recursively), as joins a source can read with the page; each primes the
+// children loader its field's resolver will ask. Relations with row rules for
+// this viewer, selected under several aliases, or whose arguments fail are
+// left to their resolvers, which report any error in place.
+function childJoins(
+  schema: GraphQLSchema,
+  plan: BindingPlan,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+): ToManyJoin[] {
+  return selectedToMany(plan, info).flatMap(({ binding, at, info: childInfo }): ToManyJoin[] => {
+    const rowType = rowTypeOf(schema, at);
+    if (ctx.auth.access(rowType).kind !== 'all') return [];
+    let child: ChildPage;
+    try {
+      child = childPage(plan, binding, rowType, childInfo.args, ctx, childInfo);
+    } catch {
+      return [];
+    }
+    const { target, foreignKey } = binding;
+    const { query } = child;
+    return [
+      {
+        model: target.name,
+        foreignKey,
+        parentKey: binding.parentKey,
+        where: query.where,
+        orderBy: query.orderBy,
+        columns: query.columns,
+        perKey: query.perKey!,
+        children: childJoins(schema, plan, ctx, childInfo),
+        found: (key, rows) => ctx.loaders.children(target.name, foreignKey, query).prime(key, rows),
+      },
+    ];
+  });
+}
+
 function resolverFor(
   schema: GraphQLSchema,
   plan: BindingPlan,
@@ -73,6 +148,7 @@ function resolverFor(
     }
     case 'list': {
       const toOneCache: PerField<SelectedToOne[]> = new WeakMap();
+      const childrenCache: PerField<ToManyJoin[]> = new WeakMap();
       const rowType = rowTypeOf(schema, at);
       return async (_parent, args, ctx, info) => {
         const restrict = ctx.auth.rowWhere(rowType);
@@ -94,8 +170,17 @@ function resolverFor(
           columns,
           found: (key, row) => ctx.loaders.row(target.name, targetKey, columns).prime(key, row),
         }));
+        // Likewise its to-many relations, each parent's page of them.
+        const children = perField(childrenCache, info, ctx, () => childJoins(schema, plan, ctx, info));
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
-          findPage(ctx.db, model, { where: page.where, orderBy: page.orderBy, take: page.limit + 1, columns, joins }),
+          findPage(ctx.db, model, {
+            where: page.where,
+            orderBy: page.orderBy,
+            take: page.limit + 1,
+            columns,
+            joins,
+            children,
+          }),
         );
         return toConnection(page, rows, () =>
           ctx.log.record({ source: 'db', model, operation: 'count' }, () => countRows(ctx.db, model, page.filter)),
@@ -122,30 +207,13 @@ function resolverFor(
       };
     }
     case 'toMany': {
-      const plans: PerField<{ page: PagePlan; query: ChildQuery; count: CountQuery }> = new WeakMap();
+      const plans: PerField<ChildPage> = new WeakMap();
       const { target, foreignKey } = binding;
       const rowType = rowTypeOf(schema, at);
       return async (parent, args, ctx, info) => {
-        const { page, query, count } = perField(plans, info, ctx, () => {
-          const pageArgs = binding.shape === 'list' ? { ...args, first: args.first ?? ctx.lists.maxPageSize } : args;
-          const restrict = ctx.auth.rowWhere(rowType);
-          const page = planPage(plan, target, binding.args, pageArgs as PageArgs, ctx.lists, {
-            restrict,
-            guard: ctx.auth,
-          });
-          const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
-          return {
-            page,
-            query: {
-              where: page.where,
-              orderBy: page.orderBy,
-              signature: page.signature,
-              columns,
-              perKey: page.limit + 1,
-            },
-            count: { where: page.filter, signature: signature(page.filter) },
-          };
-        });
+        const { page, query, count } = perField(plans, info, ctx, () =>
+          childPage(plan, binding, rowType, args, ctx, info),
+        );
         const key = parent[binding.parentKey];
         const rows = await ctx.loaders.children(target.name, foreignKey, query).load(key);
         const connection = toConnection(page, rows, () =>

@@ -3,7 +3,14 @@
 // the database and Prisma's row mapping (the larger cost) proportional to what
 // a client asked for. A field with a hand-written resolver may read anything,
 // so its presence selects every column.
-import { getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import {
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+} from 'graphql';
 // graphql-js's own field collection (fragments, @skip/@include), as execution does it.
 import { collectSubfields } from 'graphql/execution/collectFields.js';
 import type { Model } from '../sources/prisma/datamodel.ts';
@@ -109,6 +116,53 @@ export function selectedToOne(plan: BindingPlan, info: GraphQLResolveInfo): Sele
     const type = getNamedType(selection.type.getFields()[name]!.type) as GraphQLObjectType;
     const columns = columnsOfType(plan, info, type, binding.target, nodes);
     found.push({ binding, typeName: type.name, columns: withColumns(columns, binding.targetKey) });
+  }
+  return found;
+}
+
+export interface SelectedToMany {
+  binding: Extract<FieldBinding, { kind: 'toMany' }>;
+  /** `Type.field`: the relation's coordinate. */
+  at: string;
+  /**
+   * The relation field as its resolver will see it: its coerced arguments,
+   * its nodes and return type, this request's fragments and variables.
+   */
+  info: GraphQLResolveInfo & { args: Record<string, unknown> };
+}
+
+/**
+ * The to-many relations selected on the current field's nodes (`authors {
+ * nodes { books(first: 10) { … } } }`), each as its resolver will see it, so a
+ * source can read each parent's page of them with the parents. Only
+ * relations selected under one response key: under several, arguments may
+ * differ, and their resolvers load on their own.
+ */
+export function selectedToMany(plan: BindingPlan, info: GraphQLResolveInfo): SelectedToMany[] {
+  const selection = nodeSelection(info);
+  if (!selection) return [];
+  const found: SelectedToMany[] = [];
+  for (const [name, nodes] of subFields(info, selection.type, selection.nodes)) {
+    const at = `${selection.type.name}.${name}`;
+    const binding = plan.fields.get(at);
+    if (binding?.kind !== 'toMany') continue;
+    if (new Set(nodes.map((n) => n.alias?.value ?? name)).size !== 1) continue;
+    const field = selection.type.getFields()[name]!;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, nodes[0]!, info.variableValues);
+    } catch {
+      continue; // its resolver reports the error
+    }
+    const childInfo = {
+      ...info,
+      fieldName: name,
+      fieldNodes: nodes,
+      returnType: field.type,
+      parentType: selection.type,
+      args,
+    };
+    found.push({ binding, at, info: childInfo });
   }
   return found;
 }

@@ -24,13 +24,10 @@ function columnsRead(sql: string, table: string): string[] {
     .sort();
 }
 
-// The columns a joined SELECT reads under `alias` ("t0"."x" on Postgres).
+// The columns a Postgres statement reads under `alias`: "t0"."x" for the page
+// and its to-one joins, "k1"."x" for a to-many relation read within it.
 function columnsUnder(sql: string, alias: string): string[] {
-  const prefix = `"${alias}".`;
-  return selectList(sql)
-    .filter((c) => c.startsWith(prefix))
-    .map((c) => c.slice(prefix.length).replace(/"/g, ''))
-    .sort();
+  return [...sql.matchAll(new RegExp(`"${alias}"\\."(\\w+)" AS "c\\d+"`, 'g'))].map((m) => m[1]!).sort();
 }
 
 describe.each(await testProviders())('column selection on %s', (provider) => {
@@ -92,7 +89,14 @@ describe.each(await testProviders())('column selection on %s', (provider) => {
 
   it('reads the foreign key and the selection of nested to-many relations', async () => {
     const { statements } = await run('{ authors(first: 2) { nodes { books(first: 2) { nodes { isbn } } } } }');
-    expect(columnsRead(statements[0]!, 'Author')).toEqual(['id']);
-    expect(columnsRead(statements[1]!, 'Book')).toEqual(['authorId', 'id', 'isbn']);
+    if (provider === 'postgres') {
+      // The books are read within the authors' statement.
+      expect(statements).toHaveLength(1);
+      expect(columnsUnder(statements[0]!, 't0')).toEqual(['id']);
+      expect(columnsUnder(statements[0]!, 'k1')).toEqual(['authorId', 'id', 'isbn']);
+    } else {
+      expect(columnsRead(statements[0]!, 'Author')).toEqual(['id']);
+      expect(columnsRead(statements[1]!, 'Book')).toEqual(['authorId', 'id', 'isbn']);
+    }
   });
 });

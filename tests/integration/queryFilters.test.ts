@@ -209,7 +209,8 @@ describe.each(await testProviders())('filters on %s', (provider) => {
     `;
     const res = await t.gateway.query(query);
     expect(res.errors).toBeUndefined();
-    expect(t.database.statements).toHaveLength(3); // authors, books, book counts
+    // authors, books (within the authors' statement on Postgres), book counts
+    expect(t.database.statements).toHaveLength(provider === 'postgres' ? 2 : 3);
     for (const author of res.data.authors.nodes) {
       const own = await t.database.db.book.findMany({
         where: { authorId: Number(author.id), pages: { gt: 200 } },

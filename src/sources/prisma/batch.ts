@@ -2,9 +2,9 @@
 // They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
 import type { Db } from './client.ts';
 import { delegateName } from './datamodel.ts';
-import { sqlReadsOf, type ToOneJoin } from './sqlReads.ts';
+import { sqlReadsOf, type ToManyJoin, type ToOneJoin } from './sqlReads.ts';
 
-export type { ToOneJoin };
+export type { ToManyJoin, ToOneJoin };
 
 export type Where = Record<string, unknown>;
 export type OrderBy = Record<string, 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' }>[];
@@ -72,9 +72,10 @@ export async function countByKeys(
 }
 
 /**
- * One page of rows for a root list. `joins` are a hint: where the source can,
- * it reads those to-one relations in the same statement and reports them to
- * each join's `found`; otherwise nothing is reported and callers load them.
+ * One page of rows for a root list. `joins` (to-one relations) and
+ * `children` (to-many relations, each parent's page) are hints: where the
+ * source can, it reads them in the same statement and reports them to each
+ * join's `found`; otherwise nothing is reported and callers load them.
  */
 export function findPage(
   db: Db,
@@ -82,10 +83,18 @@ export function findPage(
   {
     columns,
     joins,
+    children,
     ...args
-  }: { where?: Where; orderBy: OrderBy; take: number; columns?: Columns; joins?: readonly ToOneJoin[] },
+  }: {
+    where?: Where;
+    orderBy: OrderBy;
+    take: number;
+    columns?: Columns;
+    joins?: readonly ToOneJoin[];
+    children?: readonly ToManyJoin[];
+  },
 ): Promise<Row[]> {
-  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns, joins });
+  const sql = sqlReadsOf(db)?.findPage(model, { ...args, columns, joins, children });
   if (sql) return sql;
   return delegate(db, model).findMany({ ...args, ...select(columns) });
 }

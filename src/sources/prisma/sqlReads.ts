@@ -48,8 +48,26 @@ export interface SqlReads {
    */
   findPage(
     model: string,
-    query: ReadQuery & { take: number; joins?: readonly ToOneJoin[] },
+    query: ReadQuery & { take: number; joins?: readonly ToOneJoin[]; children?: readonly ToManyJoin[] },
   ): Promise<Row[]> | undefined;
+}
+
+/**
+ * A to-many relation read with a page: `Author.books`, each parent's first
+ * `perKey` rows by `foreignKey` = the parent's `parentKey`, in `orderBy`
+ * order, handed to `found` with the parent's key (also when none).
+ */
+export interface ToManyJoin {
+  model: string;
+  foreignKey: string;
+  parentKey: string;
+  where?: Where;
+  orderBy?: OrderBy;
+  columns?: readonly string[];
+  perKey: number;
+  /** Its own to-many relations, read within it. */
+  children?: readonly ToManyJoin[];
+  found: (key: unknown, rows: Row[]) => void;
 }
 
 /** A to-one relation read with a page: `Book.author` is Author by id = Book.authorId. */
@@ -106,6 +124,12 @@ interface Segment {
   names: string[];
 }
 
+/** A to-many join's column: per parent row, the JSON array of its rows (their columns, then their joins'). */
+interface ChildSegment extends Segment {
+  join: ToManyJoin;
+  children: ChildSegment[];
+}
+
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 function tableOf(model: Model, schema: string): Table {
@@ -119,13 +143,20 @@ function tableOf(model: Model, schema: string): Table {
 
 // Builds one statement's text and parameters; throws Unsupported for what it cannot express.
 class Statement {
-  readonly args: unknown[] = [];
-  readonly types: SqlQuery['argTypes'] = [];
-  /** `alias` qualifies every column (`"t0"."id"`), for statements that join. */
+  readonly args: unknown[];
+  readonly types: SqlQuery['argTypes'];
+  /**
+   * `alias` qualifies every column (`"t0"."id"`), for statements that join;
+   * a subquery shares the parameters of the statement it is part of.
+   */
   constructor(
     readonly table: Table,
     readonly alias?: string,
-  ) {}
+    partOf?: Statement,
+  ) {
+    this.args = partOf?.args ?? [];
+    this.types = partOf?.types ?? [];
+  }
 
   column(name: string): { sql: string; field: ModelField } {
     const column = this.table.columns.get(name);
@@ -237,12 +268,21 @@ export function createSqlReads(
   // Runs the statement and turns its rows (arrays of values in column order)
   // into Prisma-shaped objects: one object per segment (a table's run of
   // columns) and row, so a joined statement gives one array of rows per table.
-  async function run(statement: Statement, rowsSql: string, segments: Segment[]): Promise<Row[][]> {
+  async function run(
+    statement: Statement,
+    rowsSql: string,
+    segments: Segment[],
+    children: ChildSegment[] = [],
+  ): Promise<Row[][]> {
     let shape = shapes.get(rowsSql);
     if (!shape && shapes.size < maxStatementNames)
-      shapes.set(rowsSql, (shape = { json: aggregate(rowsSql, segments), rows: 0, chars: 0, answers: 0 }));
-    const plain = options.plainRows === true || shape?.plain === true || width(segments) > maxJsonColumns;
-    const sql = plain ? rowsSql : (shape?.json ?? aggregate(rowsSql, segments));
+      shapes.set(
+        rowsSql,
+        (shape = { json: aggregate(rowsSql, segments, children.length), rows: 0, chars: 0, answers: 0 }),
+      );
+    const tooWide = width(segments) + children.length > maxJsonColumns;
+    const plain = options.plainRows === true || shape?.plain === true || tooWide;
+    const sql = plain ? rowsSql : (shape?.json ?? aggregate(rowsSql, segments, children.length));
     // Named (prepared once per connection) while the number of distinct texts stays small.
     const { statementNames } = options;
     if (!statementNames.has(sql) && statementNames.size < maxStatementNames)
@@ -260,37 +300,62 @@ export function createSqlReads(
       }
     }
     let offset = 0;
-    return segments.map(({ table, names }) => {
+    const rows = segments.map((segment) => {
       const start = offset;
-      offset += names.length;
-      const decode = names.map((n) => {
-        const field = table.columns.get(n)!.field;
-        return field.kind === 'scalar' ? columnTypes[field.type]!.decode : undefined;
-      });
-      const rows: Row[] = new Array(values.length);
-      for (let r = 0; r < values.length; r++) {
-        const row: Row = {};
-        for (let c = 0; c < names.length; c++) {
-          const value = values[r]![start + c];
-          const decoder = decode[c];
-          row[names[c]!] = decoder && value !== null ? decoder(value) : value;
-        }
-        rows[r] = row;
+      offset += segment.names.length;
+      return rowsOf(values, start, segment);
+    });
+    deliver(children, rows[0]!, values, offset);
+    return rows;
+  }
+
+  // One segment's row objects from rows of values, its columns from `start`.
+  function rowsOf(values: unknown[][], start: number, { table, names }: Segment): Row[] {
+    const decode = names.map((n) => {
+      const field = table.columns.get(n)!.field;
+      return field.kind === 'scalar' ? columnTypes[field.type]!.decode : undefined;
+    });
+    const rows: Row[] = new Array(values.length);
+    for (let r = 0; r < values.length; r++) {
+      const row: Row = {};
+      for (let c = 0; c < names.length; c++) {
+        const value = values[r]![start + c];
+        const decoder = decode[c];
+        row[names[c]!] = decoder && value !== null ? decoder(value) : value;
       }
-      return rows;
+      rows[r] = row;
+    }
+    return rows;
+  }
+
+  // Hands each parent's rows of each to-many join (columns from `offset`) to the join, depth first.
+  function deliver(children: ChildSegment[], parents: Row[], values: unknown[][], offset: number): void {
+    children.forEach((child, i) => {
+      for (let r = 0; r < parents.length; r++) {
+        const cell = values[r]![offset + i];
+        // Plain rows carry the JSON as text.
+        const childValues = (typeof cell === 'string' ? JSON.parse(cell) : cell) as unknown[][];
+        const rows = rowsOf(childValues, 0, child);
+        deliver(child.children, rows, childValues, child.names.length);
+        const key = parents[r]![child.join.parentKey];
+        if (key !== null && key !== undefined) child.join.found(key, rows);
+      }
     });
   }
 
   // The statement that returns the rows of `query` (columns aliased c0…cN,
-  // in segment order) as one JSON array. Postgres aggregates a sorted
-  // subquery's rows in its order (the documented "sorted subquery" form of
-  // ordered aggregates).
-  const aggregate = (query: string, segments: Segment[]) => {
+  // in segment order) as one JSON array. A plain aggregate over a sorted
+  // subquery takes its rows in order (Postgres's docs give this form for
+  // ordered aggregates; an ORDER BY inside json_agg would sort them again).
+  // The tests compare every order with Prisma's.
+  const aggregate = (query: string, segments: Segment[], childCount = 0) => {
     const values = segments.flatMap(({ table, names }) => names.map((n) => table.columns.get(n)!.field));
     const items = values.map((field, i) => {
       const json = field.kind === 'scalar' ? columnTypes[field.type]!.json : undefined;
       return json ? json(`"c${i}"`) : `"c${i}"`;
     });
+    // To-many joins' columns are JSON already.
+    for (let i = 0; i < childCount; i++) items.push(`"c${values.length + i}"`);
     return `SELECT coalesce(json_agg(json_build_array(${items.join(', ')})), '[]') FROM (${query}) AS "rows"`;
   };
   const width = (segments: Segment[]) => segments.reduce((n, s) => n + s.names.length, 0);
@@ -298,7 +363,12 @@ export function createSqlReads(
   // Builds with `build`; undefined when the query needs Prisma.
   function attempt(
     model: string,
-    build: (tables: (name: string) => Table) => { statement: Statement; sql: string; segments: Segment[] },
+    build: (tables: (name: string) => Table) => {
+      statement: Statement;
+      sql: string;
+      segments: Segment[];
+      children?: ChildSegment[];
+    },
   ): Promise<Row[][]> | undefined {
     let built: ReturnType<typeof build>;
     try {
@@ -311,7 +381,7 @@ export function createSqlReads(
       if (error instanceof Unsupported) return undefined;
       throw error;
     }
-    return run(built.statement, built.sql, built.segments);
+    return run(built.statement, built.sql, built.segments, built.children);
   }
 
   return {
@@ -345,11 +415,12 @@ export function createSqlReads(
 
     findPage: (model, query) => {
       const joins = query.joins ?? [];
+      const children = query.children ?? [];
       const read = attempt(model, (table) => {
-        const s = new Statement(table(model), joins.length ? 't0' : undefined);
+        const s = new Statement(table(model), joins.length || children.length ? 't0' : undefined);
         const { sql: columns, names } = s.select(query.columns);
         const segments: Segment[] = [{ table: s.table, names }];
-        let from = s.table.name + (joins.length ? ` AS "t0"` : '');
+        let from = s.table.name + (s.alias ? ` AS "t0"` : '');
         const selected = [columns];
         joins.forEach((join, i) => {
           if (!names.includes(join.parentKey)) throw new Unsupported(join.parentKey);
@@ -360,12 +431,41 @@ export function createSqlReads(
           segments.push({ table: j.table, names: joinNames });
           from += ` LEFT JOIN ${j.table.name} AS "t${i + 1}" ON ${j.column(join.targetKey).sql} = ${s.column(join.parentKey).sql}`;
         });
+        let aliases = 0;
+        // A correlated subquery per join and parent row: its page, with its
+        // own joins, as a JSON array. A join it cannot express is left out
+        // (with the parameters it added), and its field's resolver loads it.
+        const childRows = (join: ToManyJoin, parent: Statement): { sql: string; segment: ChildSegment }[] => {
+          const parameters = parent.args.length;
+          try {
+            const c = new Statement(table(join.model), `k${++aliases}`, parent);
+            const { sql: columns, names } = c.select(join.columns);
+            const nested = (join.children ?? []).flatMap((child) => childRows(child, c));
+            if (names.length + nested.length > maxJsonColumns) throw new Unsupported('columns');
+            const subqueries = nested.map((n, i) => `${n.sql} AS "c${names.length + i}"`);
+            const link = `${c.column(join.foreignKey).sql} = ${parent.column(join.parentKey).sql}`;
+            const filter = c.where(join.where);
+            const order = c.orderBy(join.orderBy);
+            const limit = c.typedParam(join.perKey, 'int');
+            const rows = `SELECT ${[columns, ...subqueries].join(', ')} FROM ${c.table.name} AS "${c.alias}" WHERE ${link}${filter === 'TRUE' ? '' : ` AND ${filter}`}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
+            const segment = { table: c.table, names, join, children: nested.map((n) => n.segment) };
+            return [{ sql: `(${aggregate(rows, [segment], nested.length)})`, segment }];
+          } catch (error) {
+            if (!(error instanceof Unsupported)) throw error;
+            parent.args.length = parameters;
+            parent.types.length = parameters;
+            return [];
+          }
+        };
+        const nested = children.flatMap((join) => childRows(join, s));
+        const offset = width(segments);
+        nested.forEach((n, i) => selected.push(`${n.sql} AS "c${offset + i}"`));
         const order = s.orderBy(query.orderBy);
         const limit = s.typedParam(query.take, 'int');
         const filter = s.where(query.where);
         const where = filter === 'TRUE' ? '' : ` WHERE ${filter}`;
         const sql = `SELECT ${selected.join(', ')} FROM ${from}${where}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
-        return { statement: s, sql, segments };
+        return { statement: s, sql, segments, children: nested.map((n) => n.segment) };
       });
       return read?.then(([rows, ...joined]) => {
         joins.forEach((join, i) => {

@@ -27,6 +27,26 @@ describe('SourceLog', () => {
     expect(log.statements).toBe(3);
   });
 
+  // The counting hook is switched off when no counted call runs: a call that
+  // outlives another (two debug requests, say) must still be counted.
+  it('keeps counting a call that outlives another counted call', async () => {
+    const [first, second] = [new SourceLog({ countStatements: true }), new SourceLog({ countStatements: true })];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const late = second.record({ source: 'db', model: 'Author', operation: 'late' }, async () => {
+      await gate;
+      return database.db.author.count();
+    });
+    await first.record({ source: 'db', model: 'Book', operation: 'early' }, () => database.db.book.count());
+    release();
+    await late;
+    expect([first.statements, second.statements]).toEqual([1, 1]);
+    // And after both, a new counted call counts again.
+    const third = new SourceLog({ countStatements: true });
+    await third.record({ source: 'db', model: 'Book', operation: 'again' }, () => database.db.book.count());
+    expect(third.statements).toBe(1);
+  });
+
   it('records calls without statement counts when counting is off', async () => {
     const log = new SourceLog({ countStatements: false });
     await log.record({ source: 'db', model: 'Book', operation: 'findMany' }, () =>
