@@ -22,6 +22,22 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
 
   const byPublished: OrderBy = [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }];
 
+  // A read path of its own over the test database (a data model, a form),
+  // recording each statement's text.
+  function ownReads(datamodel: DataModel, options: { plainRows?: boolean } = {}) {
+    const statements: string[] = [];
+    const factory = countingAdapter(new PrismaPg({ connectionString: t.url, max: 1 }), {
+      onStatement: (sql) => statements.push(sql),
+    });
+    const reads = createSqlReads(datamodel, {
+      schema: 'public',
+      statementNames: new Map(),
+      adapter: () => factory.connect(),
+      ...options,
+    });
+    return { reads, statements, close: () => factory.release() };
+  }
+
   it('reads rows by keys as Prisma does, nullable DateTime columns included', async () => {
     const keys = [3, 1, 2];
     t.statements.length = 0;
@@ -103,16 +119,7 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
     ['JSON', {}],
     ['plain rows', { plainRows: true }],
   ])("reads each parent's page of a to-many relation, and theirs, within the page, as %s", async (_form, options) => {
-    const statements: string[] = [];
-    const factory = countingAdapter(new PrismaPg({ connectionString: t.url, max: 1 }), {
-      onStatement: (sql) => statements.push(sql),
-    });
-    const own = createSqlReads(loadDataModel(), {
-      schema: 'public',
-      statementNames: new Map(),
-      adapter: () => factory.connect(),
-      ...options,
-    });
+    const { reads: own, statements, close } = ownReads(loadDataModel(), options);
     const books = new Map<unknown, unknown>();
     const reviews = new Map<unknown, unknown>();
     try {
@@ -174,7 +181,7 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
       }
       expect(reviews.size).toBeGreaterThan(0);
     } finally {
-      await factory.release();
+      await close();
     }
   });
 
@@ -236,17 +243,7 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
   // Reads through a DataModel of its own over the test database, recording each statement's text.
   async function typedReads(options: { plainRows?: boolean } = {}) {
     await (typedTable ??= createTypedTable());
-    const statements: string[] = [];
-    const factory = countingAdapter(new PrismaPg({ connectionString: t.url, max: 1 }), {
-      onStatement: (sql) => statements.push(sql),
-    });
-    const reads = createSqlReads(typedModel, {
-      schema: 'public',
-      statementNames: new Map(),
-      adapter: () => factory.connect(),
-      ...options,
-    });
-    return { reads, statements, close: () => factory.release() };
+    return ownReads(typedModel, options);
   }
 
   it.each<[string, { plainRows?: boolean }]>([
@@ -348,18 +345,13 @@ describe.runIf(postgres)('SQL reads on postgres', () => {
     const columns = Array.from({ length: 100 }, (_, i) => `"v${i + 1}" int`).join(', ');
     await t.db.$executeRawUnsafe(`CREATE TABLE "Wide" ("id" int PRIMARY KEY, ${columns})`);
     await t.db.$executeRawUnsafe(`INSERT INTO "Wide" ("id", "v100") VALUES (1, 42)`);
-    const factory = countingAdapter(new PrismaPg({ connectionString: t.url, max: 1 }));
+    const { reads, close } = ownReads(wide);
     try {
-      const reads = createSqlReads(wide, {
-        schema: 'public',
-        statementNames: new Map(),
-        adapter: () => factory.connect(),
-      });
       const [row] = (await reads.findPage('Wide', { orderBy: [], take: 1 }))!;
       expect(Object.keys(row!)).toHaveLength(101);
       expect(row).toMatchObject({ id: 1, v1: null, v100: 42 });
     } finally {
-      await factory.release();
+      await close();
     }
   });
 });
