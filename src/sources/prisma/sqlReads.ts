@@ -122,6 +122,16 @@ class Unsupported extends Error {}
 interface Segment {
   table: Table;
   names: string[];
+  /** Per column, what turns its value into Prisma's (undefined: as it comes). */
+  decode: (((v: unknown) => unknown) | undefined)[];
+}
+
+function segmentOf(table: Table, names: string[]): Segment {
+  const decode = names.map((n) => {
+    const field = table.columns.get(n)!.field;
+    return field.kind === 'scalar' ? columnTypes[field.type]!.decode : undefined;
+  });
+  return { table, names, decode };
 }
 
 /** A to-many join's column: per parent row, the JSON array of its rows (their columns, then their joins'). */
@@ -310,11 +320,7 @@ export function createSqlReads(
   }
 
   // One segment's row objects from rows of values, its columns from `start`.
-  function rowsOf(values: unknown[][], start: number, { table, names }: Segment): Row[] {
-    const decode = names.map((n) => {
-      const field = table.columns.get(n)!.field;
-      return field.kind === 'scalar' ? columnTypes[field.type]!.decode : undefined;
-    });
+  function rowsOf(values: unknown[][], start: number, { names, decode }: Segment): Row[] {
     const rows: Row[] = new Array(values.length);
     for (let r = 0; r < values.length; r++) {
       const row: Row = {};
@@ -398,7 +404,7 @@ export function createSqlReads(
         const filter = s.where(query.where);
         const where = `${key.sql} = ANY(${s.param(key.field, [...keys], true)})${filter === 'TRUE' ? '' : ` AND ${filter}`}`;
         const order = s.orderBy(query.orderBy);
-        const segments = [{ table: s.table, names }];
+        const segments = [segmentOf(s.table, names)];
         if (query.perKey === undefined) {
           const sql = `SELECT ${columns} FROM ${s.table.name} WHERE ${where}${order ? ` ORDER BY ${order}` : ''}`;
           return { statement: s, sql, segments };
@@ -419,7 +425,7 @@ export function createSqlReads(
       const read = attempt(model, (table) => {
         const s = new Statement(table(model), joins.length || children.length ? 't0' : undefined);
         const { sql: columns, names } = s.select(query.columns);
-        const segments: Segment[] = [{ table: s.table, names }];
+        const segments: Segment[] = [segmentOf(s.table, names)];
         let from = s.table.name + (s.alias ? ` AS "t0"` : '');
         const selected = [columns];
         joins.forEach((join, i) => {
@@ -428,7 +434,7 @@ export function createSqlReads(
           const { sql, names: joinNames } = j.select(join.columns, width(segments));
           if (!joinNames.includes(join.targetKey)) throw new Unsupported(join.targetKey);
           selected.push(sql);
-          segments.push({ table: j.table, names: joinNames });
+          segments.push(segmentOf(j.table, joinNames));
           from += ` LEFT JOIN ${j.table.name} AS "t${i + 1}" ON ${j.column(join.targetKey).sql} = ${s.column(join.parentKey).sql}`;
         });
         let aliases = 0;
@@ -448,7 +454,7 @@ export function createSqlReads(
             const order = c.orderBy(join.orderBy);
             const limit = c.typedParam(join.perKey, 'int');
             const rows = `SELECT ${[columns, ...subqueries].join(', ')} FROM ${c.table.name} AS "${c.alias}" WHERE ${link}${filter === 'TRUE' ? '' : ` AND ${filter}`}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
-            const segment = { table: c.table, names, join, children: nested.map((n) => n.segment) };
+            const segment = { ...segmentOf(c.table, names), join, children: nested.map((n) => n.segment) };
             return [{ sql: `(${aggregate(rows, [segment], nested.length)})`, segment }];
           } catch (error) {
             if (!(error instanceof Unsupported)) throw error;
