@@ -23,6 +23,7 @@ import { signature } from './signature.ts';
 import {
   selectedColumns,
   selectedToMany,
+  selectsPageInfo,
   selectedToOne,
   withColumns,
   type Columns,
@@ -56,6 +57,9 @@ function rowTypeOf(schema: GraphQLSchema, at: string): string {
 }
 
 type ToManyBinding = Extract<FieldBinding, { kind: 'toMany' }>;
+// One row past the page when the client asks whether there are more (pageInfo).
+const peek = (info: GraphQLResolveInfo) => (selectsPageInfo(info) ? 1 : 0);
+
 interface ChildPage {
   page: PagePlan;
   query: ChildQuery;
@@ -80,7 +84,13 @@ function childPage(
   const columns = withColumns(selectedColumns(plan, info, target), foreignKey, ...page.columns);
   return {
     page,
-    query: { where: page.where, orderBy: page.orderBy, signature: page.signature, columns, perKey: page.limit + 1 },
+    query: {
+      where: page.where,
+      orderBy: page.orderBy,
+      signature: page.signature,
+      columns,
+      perKey: page.limit + peek(info),
+    },
     count: { where: page.filter, signature: signature(page.filter) },
   };
 }
@@ -176,7 +186,7 @@ function resolverFor(
           findPage(ctx.db, model, {
             where: page.where,
             orderBy: page.orderBy,
-            take: page.limit + 1,
+            take: page.limit + peek(info),
             columns,
             joins,
             children,

@@ -138,7 +138,10 @@ export function planPage(
   };
 }
 
-/** Cuts `rows` (fetched with at least limit + 1 rows when more exist) into a page. */
+/**
+ * Cuts `rows` into a page. They hold limit + 1 rows when more exist and
+ * pageInfo is selected (the only field that tells); otherwise at most limit.
+ */
 export function toConnection(page: PagePlan, rows: Row[], totalCount: () => Promise<number>): Connection {
   const hasMore = rows.length > page.limit;
   const nodes = rows.slice(0, page.limit);

@@ -92,6 +92,17 @@ export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, mod
   return columns;
 }
 
+/**
+ * Whether the current field is a connection whose `pageInfo` is selected:
+ * only then must a page read one row past its limit, to tell whether more
+ * exist. Without it the extra row (a tenth more rows at first: 10) is waste.
+ */
+export function selectsPageInfo(info: GraphQLResolveInfo): boolean {
+  const returned = getNamedType(info.returnType);
+  if (!isObjectType(returned) || !returned.getFields().pageInfo) return false;
+  return subFields(info, returned, [...info.fieldNodes]).has('pageInfo');
+}
+
 export interface SelectedToOne {
   binding: Extract<FieldBinding, { kind: 'toOne' }>;
   /** The GraphQL type the relation returns (whose @auth rules apply). */

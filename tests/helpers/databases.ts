@@ -50,6 +50,8 @@ export interface TestDatabase {
   db: Db;
   /** Every SQL statement sent through `db`, in order; clear it between assertions. */
   statements: string[];
+  /** The parameters of each of `statements`, by index; clear it with them. */
+  statementArgs: (readonly unknown[])[];
   drop(): Promise<void>;
 }
 
@@ -63,15 +65,22 @@ export async function createTestDatabase(
       : postgresServerUrl.replace(/\/[^/?]*(\?|$)/, `/switchyard_test_${randomUUID().slice(0, 8)}$1`);
   await applyMigrations({ url, migrationsDir: `prisma/${provider}/migrations` });
   const statements: string[] = [];
-  const db = createDb({ url, poolSize: 4, ...options.db, onStatement: (sql) => statements.push(sql) });
+  const statementArgs: (readonly unknown[])[] = [];
+  const onStatement = (sql: string, args: readonly unknown[]) => {
+    statements.push(sql);
+    statementArgs.push(args);
+  };
+  const db = createDb({ url, poolSize: 4, ...options.db, onStatement });
   // The demo data without its orders: suites create the orders they count.
   if (options.seed !== false) await seedDemoData(db, provider, options.seed || { ...demoSizes, ordersPerCustomer: 0 });
   statements.length = 0;
+  statementArgs.length = 0;
   return {
     provider,
     url,
     db,
     statements,
+    statementArgs,
     drop: async () => {
       await db.$disconnect();
       await dropDatabase(url);

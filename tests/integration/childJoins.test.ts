@@ -40,6 +40,22 @@ describe.each(await testProviders())('to-many relations read with their list on 
     }
   });
 
+  it('gives joined rows their foreign key, which the JSON leaves out, for the to-one fields that follow it', async () => {
+    const selection =
+      'books(first: 2) { nodes { id author { id name } reviews(first: 2) { nodes { id book { id title } } } } }';
+    const list = await query(`{ authors(first: 8) { nodes { id ${selection} } } }`);
+    // Postgres: the lists in one statement; Book.author and Review.book each one batched lookup.
+    if (provider === 'postgres') expect(list.statements).toHaveLength(3);
+    for (const author of list.data.authors.nodes) {
+      for (const book of author.books.nodes) {
+        expect(book.author.id).toBe(author.id);
+        for (const review of book.reviews.nodes) expect(review.book.id).toBe(book.id);
+      }
+      const one = await query(`{ author(id: ${author.id}) { id ${selection} } }`);
+      expect(author).toEqual(one.data.author);
+    }
+  });
+
   it('takes the page arguments from variables', async () => {
     const document = `query ($n: Int!, $after: String) {
       authors(first: 3) { nodes { id books(first: $n, after: $after) { nodes { id } } } }

@@ -12,7 +12,7 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { countStatement } from '../sourceLog.ts';
 
-export type StatementListener = (sql: string) => void;
+export type StatementListener = (sql: string, args: readonly unknown[]) => void;
 
 export interface AdapterHooks {
   onStatement?: StatementListener;
@@ -38,7 +38,7 @@ function wrapQueryable<T extends SqlDriverAdapter | Transaction>(
         return (query: SqlQuery) => {
           const sql = hooks.rewrite ? hooks.rewrite(query.sql) : query.sql;
           countStatement();
-          hooks.onStatement?.(sql);
+          hooks.onStatement?.(sql, query.args);
           return obj[prop](sql === query.sql ? query : { ...query, sql });
         };
       }

@@ -342,8 +342,9 @@ export function createSqlReads(
         // Plain rows carry the JSON as text.
         const childValues = (typeof cell === 'string' ? JSON.parse(cell) : cell) as unknown[][];
         const rows = rowsOf(childValues, 0, child);
-        deliver(child.children, rows, childValues, child.names.length);
         const key = parents[r]![child.join.parentKey];
+        if (!child.names.includes(child.join.foreignKey)) for (const row of rows) row[child.join.foreignKey] = key;
+        deliver(child.children, rows, childValues, child.names.length);
         if (key !== null && key !== undefined) child.join.found(key, rows);
       }
     });
@@ -445,7 +446,8 @@ export function createSqlReads(
           const parameters = parent.args.length;
           try {
             const c = new Statement(table(join.model), `k${++aliases}`, parent);
-            const { sql: columns, names } = c.select(join.columns);
+            // The foreign key equals the parent's key: deliver() sets it, the JSON need not carry it.
+            const { sql: columns, names } = c.select(join.columns?.filter((n) => n !== join.foreignKey));
             const nested = (join.children ?? []).flatMap((child) => childRows(child, c));
             if (names.length + nested.length > maxJsonColumns) throw new Unsupported('columns');
             const subqueries = nested.map((n, i) => `${n.sql} AS "c${names.length + i}"`);
