@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { dateTimeScalar } from './dateTimeScalar.ts';
 import { authorizeResolvers } from '../bindings/auth/authorizeResolvers.ts';
 import { bindResolvers } from '../bindings/bindResolvers.ts';
 import { BindingError, type BindingPlan } from '../bindings/plan.ts';
@@ -72,7 +72,7 @@ export function createSchema({ sdl, datamodel, resolvers }: SchemaOptions): {
   checkHandWritten(unbound, plan, resolvers);
   const schema = makeExecutableSchema({
     typeDefs,
-    resolvers: [{ DateTime: GraphQLDateTime }, bindResolvers(unbound, plan), resolvers as IResolvers],
+    resolvers: [{ DateTime: dateTimeScalar }, bindResolvers(unbound, plan), resolvers as IResolvers],
   });
   authorizeResolvers(schema, plan);
   return { schema, plan };
