@@ -337,13 +337,16 @@ export function createSqlReads(
   // Hands each parent's rows of each to-many join (columns from `offset`) to the join, depth first.
   function deliver(children: ChildSegment[], parents: Row[], values: unknown[][], offset: number): void {
     children.forEach((child, i) => {
+      // Left out of the JSON when it was chosen (see childRows): every row takes its parent's key.
+      const { foreignKey } = child.join;
+      const restoresForeignKey = !child.names.includes(foreignKey);
       for (let r = 0; r < parents.length; r++) {
         const cell = values[r]![offset + i];
         // Plain rows carry the JSON as text.
         const childValues = (typeof cell === 'string' ? JSON.parse(cell) : cell) as unknown[][];
         const rows = rowsOf(childValues, 0, child);
         const key = parents[r]![child.join.parentKey];
-        if (!child.names.includes(child.join.foreignKey)) for (const row of rows) row[child.join.foreignKey] = key;
+        if (restoresForeignKey) for (const row of rows) row[foreignKey] = key;
         deliver(child.children, rows, childValues, child.names.length);
         if (key !== null && key !== undefined) child.join.found(key, rows);
       }
