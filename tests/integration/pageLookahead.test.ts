@@ -21,7 +21,9 @@ describe.each(await testProviders())('page lookahead on %s', (provider) => {
   // Postgres's SQL path binds every page size (the root's and each relation's)
   // as an integer parameter, and nothing else here is an integer.
   const limits = () =>
-    t.database.statementArgs.flatMap((args) => args.filter((a): a is number => typeof a === 'number')).sort();
+    t.database.statementArgs
+      .flatMap((args) => args.filter((a): a is number => typeof a === 'number'))
+      .sort((a, b) => a - b);
   // Prisma on SQLite binds the root page as `LIMIT ? OFFSET ?` (as text) and
   // cuts each parent's relation page in memory, so only the root's shows.
   const rootLimit = () => Number(t.database.statementArgs[0]!.at(-2));
