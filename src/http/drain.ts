@@ -19,20 +19,24 @@ export function registerDrain(app: FastifyInstance): Drain {
   let inFlight = 0;
   const waiters: (() => void)[] = [];
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (healthRoutes.has(request.url.split('?')[0]!)) return;
+  // Callback style: an async hook would cost every request a promise and a microtask turn.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (healthRoutes.has(request.url.split('?')[0]!)) return done();
     if (shuttingDown) {
-      return reply
+      // Answered here: the hook chain stops without done().
+      void reply
         .code(httpStatusOf.SERVICE_UNAVAILABLE)
         .header('connection', 'close')
         .send({
           errors: [{ message: 'The server is shutting down', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }],
         });
+      return;
     }
     inFlight++;
     reply.raw.once('close', () => {
       if (--inFlight === 0) waiters.splice(0).forEach((resolve) => resolve());
     });
+    done();
   });
 
   return {

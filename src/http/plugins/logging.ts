@@ -5,7 +5,10 @@ import type { GatewayContext } from '../../graphql/context.ts';
 
 export function ApolloServerPluginRequestLog(): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // No listener when info lines are off (LOG_LEVEL=warn): Apollo then
+      // calls no hook of this plugin for the request, each a promise.
+      if (!contextValue.logger.isLevelEnabled('info')) return;
       const started = performance.now();
       return {
         async willSendResponse({ contextValue, operationName, errors }) {
