@@ -14,6 +14,7 @@ import { notFound } from '../errors/GatewayError.ts';
 import type { GatewayContext } from '../graphql/context.ts';
 import { countRows, findPage, type Row, type ToManyJoin, type ToOneJoin } from '../sources/prisma/batch.ts';
 import type { ChildQuery, CountQuery } from '../loaders/createLoaders.ts';
+import type { HeldLoader } from '../loaders/HeldLoader.ts';
 import { httpResolver } from './http/httpResolver.ts';
 import { planPage, toConnection, type PageArgs, type PagePlan } from './connection.ts';
 import { keyWhere, mutationResolver } from './mutations.ts';
@@ -26,7 +27,6 @@ import {
   selectsPageInfo,
   selectedToOne,
   withColumns,
-  type Columns,
   type SelectedToOne,
 } from './selectColumns.ts';
 
@@ -173,13 +173,10 @@ function resolverFor(
         // not those with row rules for this viewer, whose loaders filter.
         const joins = perField(toOneCache, info, ctx, () =>
           selectedToOne(plan, info).filter((join) => ctx.auth.access(join.typeName).kind === 'all'),
-        ).map(({ binding: { target, parentKey, targetKey }, columns }): ToOneJoin => ({
-          model: target.name,
-          parentKey,
-          targetKey,
-          columns,
-          found: (key, row) => ctx.loaders.row(target.name, targetKey, columns).prime(key, row),
-        }));
+        ).map(({ binding: { target, parentKey, targetKey }, columns }): ToOneJoin => {
+          const loader = ctx.loaders.row(target.name, targetKey, columns);
+          return { model: target.name, parentKey, targetKey, columns, found: (key, row) => loader.prime(key, row) };
+        });
         // Likewise its to-many relations, each parent's page of them.
         const children = perField(childrenCache, info, ctx, () => childJoins(schema, plan, ctx, info));
         const rows = await ctx.log.record({ source: 'db', model, operation: 'findMany' }, () =>
@@ -198,38 +195,51 @@ function resolverFor(
       };
     }
     case 'toOne': {
-      const columnsCache: PerField<{ columns: Columns }> = new WeakMap();
+      const loaders: PerField<HeldLoader<Row | null>> = new WeakMap();
       const rowType = rowTypeOf(schema, at);
-      return async (parent, _args, ctx, info) => {
-        const key = parent[binding.parentKey];
-        if (key === null || key === undefined) return null;
-        const where = ctx.auth.rowWhere(rowType);
-        const { columns } = perField(columnsCache, info, ctx, () => ({
-          columns: withColumns(selectedColumns(plan, info, binding.target), binding.targetKey),
-        }));
-        const row = await ctx.loaders.row(binding.target.name, binding.targetKey, columns, where).load(key);
-        if (!row && !binding.nullable) {
+      const { target, targetKey, parentKey, nullable } = binding;
+      const checked = (row: Row | null, where: unknown, key: unknown): Row | null => {
+        if (!row && !nullable) {
           // Hidden by a row rule; otherwise the database broke its own constraint.
           if (where) throw denied('FORBIDDEN', `read this ${rowType}`);
-          throw new Error(`${at}: no ${binding.target.name} with ${binding.targetKey}=${String(key)}`);
+          throw new Error(`${at}: no ${target.name} with ${targetKey}=${String(key)}`);
         }
         return row;
       };
+      // Not async: a row its page already read (HeldLoader) is returned as a
+      // value, without a promise per parent.
+      return (parent, _args, ctx, info) => {
+        const key = parent[parentKey];
+        if (key === null || key === undefined) return null;
+        const where = ctx.auth.rowWhere(rowType);
+        const loader = perField(loaders, info, ctx, () =>
+          ctx.loaders.row(target.name, targetKey, withColumns(selectedColumns(plan, info, target), targetKey), where),
+        );
+        const held = loader.peek(key);
+        return held !== undefined
+          ? checked(held, where, key)
+          : loader.load(key).then((row) => checked(row, where, key));
+      };
     }
     case 'toMany': {
-      const plans: PerField<ChildPage> = new WeakMap();
+      const plans: PerField<ChildPage & { loader: HeldLoader<Row[]> }> = new WeakMap();
       const { target, foreignKey } = binding;
       const rowType = rowTypeOf(schema, at);
-      return async (parent, args, ctx, info) => {
-        const { page, query, count } = perField(plans, info, ctx, () =>
-          childPage(plan, binding, rowType, args, ctx, info),
-        );
+      // Not async, like toOne: rows its parents' page read are returned as a value.
+      return (parent, args, ctx, info) => {
+        const { page, count, loader } = perField(plans, info, ctx, () => {
+          const child = childPage(plan, binding, rowType, args, ctx, info);
+          return { ...child, loader: ctx.loaders.children(target.name, foreignKey, child.query) };
+        });
         const key = parent[binding.parentKey];
-        const rows = await ctx.loaders.children(target.name, foreignKey, query).load(key);
-        const connection = toConnection(page, rows, () =>
-          ctx.loaders.childCount(target.name, foreignKey, count).load(key),
-        );
-        return binding.shape === 'list' ? connection.nodes : connection;
+        const connect = (rows: Row[]) => {
+          const connection = toConnection(page, rows, () =>
+            ctx.loaders.childCount(target.name, foreignKey, count).load(key),
+          );
+          return binding.shape === 'list' ? connection.nodes : connection;
+        };
+        const held = loader.peek(key);
+        return held !== undefined ? connect(held) : loader.load(key).then(connect);
       };
     }
     case 'http':

@@ -9,6 +9,7 @@ import type { Db } from '../sources/prisma/client.ts';
 import { countByKeys, findByKeys, type Columns, type OrderBy, type Row, type Where } from '../sources/prisma/batch.ts';
 import type { SourceLog } from '../sources/sourceLog.ts';
 import { groupByKeys, orderByKeys } from './orderByKeys.ts';
+import { cacheKeyFn, HeldLoader } from './HeldLoader.ts';
 import { signature } from '../bindings/signature.ts';
 
 export interface ChildQuery {
@@ -42,9 +43,9 @@ export interface Loaders {
    * With `where` (an @auth row rule; the same object for the whole request),
    * rows not matching it are null.
    */
-  row(model: string, field: string, columns?: Columns, where?: Where): DataLoader<unknown, Row | null>;
+  row(model: string, field: string, columns?: Columns, where?: Where): HeldLoader<Row | null>;
   /** Every matching row per foreign-key value, in query order: to-many relations. */
-  children(model: string, foreignKey: string, query: ChildQuery): DataLoader<unknown, Row[]>;
+  children(model: string, foreignKey: string, query: ChildQuery): HeldLoader<Row[]>;
   /** Number of matching rows per foreign-key value: `totalCount` of relations. */
   childCount(model: string, foreignKey: string, query: CountQuery): DataLoader<unknown, number>;
   /**
@@ -53,9 +54,6 @@ export interface Loaders {
    */
   keyed<K, V>(id: string, batch: BatchFn<K, V>, options?: KeyedOptions<K>): DataLoader<K, V>;
 }
-
-// Keys are primitives after coercion; dates are compared by instant.
-const cacheKeyFn = (key: unknown) => (key instanceof Date ? key.getTime() : key);
 
 export function createLoaders(db: Db, log: SourceLog): Loaders {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
@@ -68,22 +66,21 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
     { model: string; field: string; where?: Where; loader: DataLoader<unknown, unknown> }
   >();
 
-  // Returns the loader registered under `id()`, creating it (with `batch()`) on first use.
-  function memo<V>(
+  // Returns the loader registered under `id()`, creating it with `create()` on first use.
+  function memo<L extends DataLoader<unknown, unknown>>(
     [model, field, query, where]: [string, string, object | undefined, Where?],
     id: () => string,
-    batch: () => (keys: readonly unknown[]) => Promise<V[]>,
-  ): DataLoader<unknown, V> {
+    create: () => L,
+  ): L {
     const known = query && byQuery.get(query);
-    if (known && known.model === model && known.field === field && known.where === where)
-      return known.loader as DataLoader<unknown, V>;
+    if (known && known.model === model && known.field === field && known.where === where) return known.loader as L;
     const key = id();
-    let loader = loaders.get(key) as DataLoader<unknown, V> | undefined;
+    let loader = loaders.get(key) as L | undefined;
     if (!loader) {
-      loader = new DataLoader<unknown, V, unknown>(batch(), { cacheKeyFn });
-      loaders.set(key, loader as DataLoader<unknown, unknown>);
+      loader = create();
+      loaders.set(key, loader);
     }
-    if (query) byQuery.set(query, { model, field, where, loader: loader as DataLoader<unknown, unknown> });
+    if (query) byQuery.set(query, { model, field, where, loader });
     return loader;
   }
 
@@ -101,36 +98,43 @@ export function createLoaders(db: Db, log: SourceLog): Loaders {
       memo(
         [model, field, columns, where],
         () => `row:${model}.${field}:${columns?.join(',') ?? '*'}${where ? `:${signature(where)}` : ''}`,
-        () => async (keys) => {
-          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-            findByKeys(db, model, field, keys, { columns, where }),
-          );
-          return orderByKeys(keys, rows, (r) => r[field]);
-        },
+        () =>
+          new HeldLoader<Row | null>(async (keys) => {
+            const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+              findByKeys(db, model, field, keys, { columns, where }),
+            );
+            return orderByKeys(keys, rows, (r) => r[field]);
+          }),
       ),
 
     children: (model, foreignKey, query) =>
       memo(
         [model, foreignKey, query],
         () => `children:${model}.${foreignKey}:${query.signature}:${query.perKey}:${query.columns?.join(',') ?? '*'}`,
-        () => async (keys) => {
-          const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
-            findByKeys(db, model, foreignKey, keys, query),
-          );
-          return groupByKeys(keys, rows, (r) => r[foreignKey]);
-        },
+        () =>
+          new HeldLoader<Row[]>(async (keys) => {
+            const rows = await log.record({ source: 'db', model, operation: 'findMany', batchSize: keys.length }, () =>
+              findByKeys(db, model, foreignKey, keys, query),
+            );
+            return groupByKeys(keys, rows, (r) => r[foreignKey]);
+          }),
       ),
 
     childCount: (model, foreignKey, query) =>
       memo(
         [model, foreignKey, query],
         () => `count:${model}.${foreignKey}:${query.signature}`,
-        () => async (keys) => {
-          const counts = await log.record({ source: 'db', model, operation: 'groupBy', batchSize: keys.length }, () =>
-            countByKeys(db, model, foreignKey, keys, query.where),
-          );
-          return keys.map((k) => counts.get(k) ?? 0);
-        },
+        () =>
+          new DataLoader<unknown, number, unknown>(
+            async (keys) => {
+              const counts = await log.record(
+                { source: 'db', model, operation: 'groupBy', batchSize: keys.length },
+                () => countByKeys(db, model, foreignKey, keys, query.where),
+              );
+              return keys.map((k) => counts.get(k) ?? 0);
+            },
+            { cacheKeyFn },
+          ),
       ),
   };
 }
