@@ -31,18 +31,24 @@ import {
 } from './selectColumns.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
-type PerField<T> = WeakMap<readonly FieldNode[], WeakMap<GatewayContext, T>>;
+// One resolver's memo: a value per field selection and request.
+type PerField<T> = { readonly values?: T };
+const fieldMemo = <T>(): PerField<T> => ({});
 
 // A field's arguments and selection depend only on its AST nodes and the
 // request (its variables, its viewer's row rules), so what a resolver derives
-// from them (page plan, columns) is the same for every parent in a list: it is
-// worked out once per field and request. graphql-js and graphql-jit both hand
-// every parent the same fieldNodes array and context object.
-function perField<T>(cache: PerField<T>, info: GraphQLResolveInfo, ctx: GatewayContext, make: () => T): T {
-  let byRequest = cache.get(info.fieldNodes);
-  if (!byRequest) cache.set(info.fieldNodes, (byRequest = new WeakMap()));
-  let value = byRequest.get(ctx);
-  if (value === undefined) byRequest.set(ctx, (value = make()));
+// from them (page plan, columns, loader) is the same for every parent in a
+// list: it is worked out once per field and request. graphql-js and
+// graphql-jit both hand every parent the same fieldNodes array and context
+// object. The values live in the request's own memo (ctx.memo): a long-lived
+// WeakMap keyed by the context, as before, kept every request's values (its
+// loaders, their rows) alive through young-generation GCs, and so promoted
+// them to the old generation (11% of W3's allocated bytes, against 1%).
+function perField<T>(memo: PerField<T>, info: GraphQLResolveInfo, ctx: GatewayContext, make: () => T): T {
+  let byField = ctx.memo.get(memo) as Map<readonly FieldNode[], T> | undefined;
+  if (!byField) ctx.memo.set(memo, (byField = new Map()));
+  let value = byField.get(info.fieldNodes);
+  if (value === undefined) byField.set(info.fieldNodes, (value = make()));
   return value;
 }
 
@@ -157,8 +163,8 @@ function resolverFor(
       };
     }
     case 'list': {
-      const toOneCache: PerField<SelectedToOne[]> = new WeakMap();
-      const childrenCache: PerField<ToManyJoin[]> = new WeakMap();
+      const toOneCache = fieldMemo<SelectedToOne[]>();
+      const childrenCache = fieldMemo<ToManyJoin[]>();
       const rowType = rowTypeOf(schema, at);
       return async (_parent, args, ctx, info) => {
         const restrict = ctx.auth.rowWhere(rowType);
@@ -195,7 +201,7 @@ function resolverFor(
       };
     }
     case 'toOne': {
-      const loaders: PerField<HeldLoader<Row | null>> = new WeakMap();
+      const loaders = fieldMemo<HeldLoader<Row | null>>();
       const rowType = rowTypeOf(schema, at);
       const { target, targetKey, parentKey, nullable } = binding;
       const checked = (row: Row | null, where: unknown, key: unknown): Row | null => {
@@ -222,7 +228,7 @@ function resolverFor(
       };
     }
     case 'toMany': {
-      const plans: PerField<ChildPage & { loader: HeldLoader<Row[]> }> = new WeakMap();
+      const plans = fieldMemo<ChildPage & { loader: HeldLoader<Row[]> }>();
       const { target, foreignKey } = binding;
       const rowType = rowTypeOf(schema, at);
       // Not async, like toOne: rows its parents' page read are returned as a value.

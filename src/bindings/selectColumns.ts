@@ -4,10 +4,14 @@
 // a client asked for. A field with a hand-written resolver may read anything,
 // so its presence selects every column.
 import {
+  BREAK,
   getArgumentValues,
   getNamedType,
   isObjectType,
+  visit,
+  type DirectiveNode,
   type FieldNode,
+  type OperationDefinitionNode,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from 'graphql';
@@ -19,9 +23,31 @@ import type { BindingPlan, FieldBinding } from './plan.ts';
 /** Column names, sorted; undefined means every column. */
 export type Columns = string[] | undefined;
 
-// graphql-js hands every item of a list the same fieldNodes array, and the
-// variables object lives for one request: together they key the result.
-const cache = new WeakMap<readonly FieldNode[], WeakMap<object, Columns>>();
+// A selection's columns depend on its AST nodes, and on the request only
+// through variables in directives (@skip(if: $x), @include(if: $x)). Those
+// of operations without such variables (most) are kept per fieldNodes array,
+// which graphql-js and graphql-jit reuse for every parent and every request
+// of a cached document; the rest are worked out on each call. (Not per
+// request: a long-lived WeakMap keyed by a request's variables kept its
+// entries alive through young-generation GCs.)
+const cache = new WeakMap<readonly FieldNode[], Columns>();
+const variableDirectives = new WeakMap<OperationDefinitionNode, boolean>();
+
+function usesVariableDirectives(info: GraphQLResolveInfo): boolean {
+  let uses = variableDirectives.get(info.operation);
+  if (uses === undefined) {
+    uses = false;
+    const found = () => {
+      uses = true;
+      return BREAK;
+    };
+    const visitor = { Directive: (node: DirectiveNode) => void visit(node, { Variable: found }) };
+    visit(info.operation, visitor);
+    for (const fragment of Object.values(info.fragments)) visit(fragment, visitor);
+    variableDirectives.set(info.operation, uses);
+  }
+  return uses;
+}
 
 function subFields(info: GraphQLResolveInfo, type: GraphQLObjectType, nodes: FieldNode[]): Map<string, FieldNode[]> {
   const byName = new Map<string, FieldNode[]>();
@@ -76,9 +102,8 @@ function nodeSelection(info: GraphQLResolveInfo): { type: GraphQLObjectType; nod
  * model's type directly, or a connection (its `nodes` and `edges.node`).
  */
 export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, model: Model): Columns {
-  let byVariables = cache.get(info.fieldNodes);
-  if (!byVariables) cache.set(info.fieldNodes, (byVariables = new WeakMap()));
-  if (byVariables.has(info.variableValues)) return byVariables.get(info.variableValues);
+  const cached = !usesVariableDirectives(info);
+  if (cached && cache.has(info.fieldNodes)) return cache.get(info.fieldNodes);
 
   const returned = getNamedType(info.returnType);
   let columns: Columns;
@@ -88,7 +113,7 @@ export function selectedColumns(plan: BindingPlan, info: GraphQLResolveInfo, mod
     const selection = nodeSelection(info);
     if (selection) columns = columnsOfType(plan, info, selection.type, model, selection.nodes);
   }
-  byVariables.set(info.variableValues, columns);
+  if (cached) cache.set(info.fieldNodes, columns);
   return columns;
 }
 

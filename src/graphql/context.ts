@@ -30,4 +30,11 @@ export interface GatewayContext {
    */
   http: { sources: ReadonlyMap<string, HttpSourceClient>; headers: IncomingHttpHeaders; signal?: AbortSignal };
   logger: Logger;
+  /**
+   * Values bindings work out once per request (bindResolvers' perField), keyed
+   * by the caller's own key. Kept on the request so they die with it: nothing
+   * long-lived may be keyed by the request (V8's young-generation GC keeps
+   * such WeakMap entries' values alive until a full GC).
+   */
+  memo: Map<object, unknown>;
 }

@@ -136,6 +136,7 @@ export async function createServer({
           lists,
           http: httpContext(httpSources, request, reply),
           logger: request.log as Logger,
+          memo: new Map(),
         };
       },
     }),

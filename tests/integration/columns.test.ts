@@ -74,6 +74,21 @@ describe.each(await testProviders())('column selection on %s', (provider) => {
     expect(columnsRead(without.statements[0]!, 'Book')).toEqual(['id', 'title']);
   });
 
+  it('honours @include by variable inside a fragment, and caches a selection without one', async () => {
+    const query = `query ($isbn: Boolean!) { books(first: 1) { nodes { ...B } } }
+      fragment B on Book { title isbn @include(if: $isbn) }`;
+    const withIsbn = await run(query, { isbn: true });
+    const without = await run(query, { isbn: false });
+    expect(columnsRead(withIsbn.statements[0]!, 'Book')).toEqual(['id', 'isbn', 'title']);
+    expect(columnsRead(without.statements[0]!, 'Book')).toEqual(['id', 'title']);
+    // Without variables in directives the columns are kept for the document: the same on every request.
+    const plain = 'query ($n: Int!) { books(first: $n) { nodes { title @include(if: true) isbn @skip(if: true) } } }';
+    for (const n of [1, 2]) {
+      const { statements } = await run(plain, { n });
+      expect(columnsRead(statements[0]!, 'Book')).toEqual(['id', 'title']);
+    }
+  });
+
   it('reads the columns its cursors encode, so the next page follows on', async () => {
     const query = `query ($after: String) {
       books(first: 3, after: $after, orderBy: [{ pages: DESC }]) { edges { cursor node { title } } }
