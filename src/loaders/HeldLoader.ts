@@ -16,16 +16,18 @@ export class HeldLoader<V> extends DataLoader<unknown, V, unknown> {
   // Keys asked for with load(): DataLoader ignores a later prime of them.
   private readonly asked = new Set<unknown>();
 
-  constructor(batch: (keys: readonly unknown[]) => Promise<V[]>) {
+  constructor(batch: (keys: readonly unknown[]) => Promise<(V | Error)[]>) {
     const held = new Map<unknown, V>();
     super(
       async (keys) => {
-        const rows = await batch(keys);
+        const values = await batch(keys);
         keys.forEach((key, i) => {
           const k = cacheKeyFn(key);
-          if (!held.has(k)) held.set(k, rows[i]!);
+          const value = values[i];
+          // A key's Error rejects its load(): nothing to hold.
+          if (!held.has(k) && !(value instanceof Error)) held.set(k, value as V);
         });
-        return rows;
+        return values;
       },
       { cacheKeyFn },
     );
@@ -42,6 +44,19 @@ export class HeldLoader<V> extends DataLoader<unknown, V, unknown> {
     if (!this.asked.has(k) && !this.held.has(k) && !(value instanceof Error) && !isPromiseLike(value))
       this.held.set(k, value);
     return super.prime(key, value);
+  }
+
+  override clear(key: unknown): this {
+    const k = cacheKeyFn(key);
+    this.held.delete(k);
+    this.asked.delete(k);
+    return super.clear(key);
+  }
+
+  override clearAll(): this {
+    this.held.clear();
+    this.asked.clear();
+    return super.clearAll();
   }
 
   /** The value held for `key`; undefined when it must be loaded. */

@@ -56,6 +56,30 @@ describe('HeldLoader', () => {
     await expect(loader.load(5)).rejects.toThrow('hidden');
   });
 
+  it('holds no error a batch returned for a key', async () => {
+    const loader = new HeldLoader<Record<string, unknown> | null>(async (keys) =>
+      keys.map((k) => (k === 7 ? new Error('no access') : { id: k })),
+    );
+    await expect(loader.load(7)).rejects.toThrow('no access');
+    await loader.load(8);
+    expect(loader.peek(7)).toBeUndefined();
+    expect(loader.peek(8)).toEqual({ id: 8 });
+  });
+
+  it('forgets what clear() and clearAll() drop, so the next load() reads again', async () => {
+    let batches = 0;
+    const loader = new HeldLoader<Record<string, unknown> | null>(async (keys) => (batches++, rowsOf(keys)));
+    loader.prime(9, { id: 9, primed: true });
+    loader.clear(9);
+    expect(loader.peek(9)).toBeUndefined();
+    expect(await loader.load(9)).toEqual({ id: 9, loaded: true });
+    loader.clearAll();
+    expect(loader.peek(9)).toBeUndefined();
+    loader.prime(9, { id: 9, primed: true });
+    expect(loader.peek(9)).toEqual({ id: 9, primed: true });
+    expect(batches).toBe(1);
+  });
+
   it('compares dates by instant', () => {
     const loader = new HeldLoader<Record<string, unknown> | null>(async (keys) => rowsOf(keys));
     const row = { id: 6 };
