@@ -31,8 +31,9 @@ import {
 } from './selectColumns.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown;
-// One resolver's memo: a value per field selection and request.
-type PerField<T> = { readonly values?: T };
+// A resolver's key into ctx.memo, under which it keeps a T per field
+// selection (the phantom `value` only carries T for the type checker).
+type PerField<T> = { readonly value?: T };
 const fieldMemo = <T>(): PerField<T> => ({});
 
 // A field's arguments and selection depend only on its AST nodes and the
