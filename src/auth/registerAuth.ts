@@ -48,8 +48,9 @@ export function registerAuth(app: FastifyInstance, verify: VerifyToken | undefin
     request.routeOptions.url === graphqlPath && request.method !== 'OPTIONS';
 
   // Callback-style hooks: an async hook costs every request a promise and a
-  // microtask turn (measured with the preHandler below and drain.ts's hook:
-  // 4% of a one-row query), and most requests carry no token at all.
+  // microtask turn, and most requests carry no token at all. (Measured with
+  // drain.ts's and security.ts's hooks: 0.317 → 0.307 ms of CPU per one-row
+  // query, within the machine's noise; kept because it costs nothing.)
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.headers.authorization === undefined || !isGraphql(request)) return done();
     authenticate(request, verify).then(() => done(), done);

@@ -2,8 +2,8 @@
 // holds. A page that reads relations with its rows (`books { nodes { author {
 // … } } }`, `authors { nodes { books { … } } }`) primes each parent's related
 // rows, and the relation's resolver then returns them as a plain value: 200
-// books' authors cost no promise, await and microtask turn each, which made
-// up a quarter of what such a request allocated.
+// books' authors cost no promise, await and microtask turn each: the async
+// resolver alone made up 31% of what such a request allocated (W5).
 import DataLoader from 'dataloader';
 
 // Keys are primitives after coercion; dates are compared by instant.
