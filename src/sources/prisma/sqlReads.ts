@@ -19,6 +19,7 @@
 import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
 import type { DataModel, Model, ModelField } from './datamodel.ts';
+import { parseTimestamp } from './parseTimestamp.ts';
 
 type Row = Record<string, unknown>;
 type Where = Record<string, unknown>;
@@ -96,7 +97,8 @@ const columnTypes: Record<string, { json?: (sql: string) => string; decode?: (v:
   Boolean: {},
   DateTime: {
     json: (sql) => `floor(extract(epoch from ${sql}) * 1000)`,
-    decode: (v) => new Date(typeof v === 'string' && v.charAt(2) === ':' ? `1970-01-01T${v}Z` : (v as string | number)),
+    decode: (v) =>
+      typeof v !== 'string' ? new Date(v as number) : v.charAt(2) === ':' ? new Date(`1970-01-01T${v}Z`) : parseTimestamp(v),
   },
   BigInt: { json: (sql) => `${sql}::text`, decode: (v) => BigInt(v as string) },
 };
