@@ -50,6 +50,29 @@ describe('GraphQL over HTTP, with SWITCHYARD_DEBUG=1', () => {
     expect(res.body).toEqual({ data: { authors: { totalCount: 25, nodes: [{ name: 'Ada Lovelace' }] } } });
   });
 
+  it('sends a large result whole, its Content-Length counted in bytes', async () => {
+    // Past 16 KB the body leaves as a Buffer (server.ts): multi-byte text checks the byte count.
+    const bio = 'Ünïcode ✓ — '.repeat(3000);
+    const db = new Database(file);
+    const { id } = db.prepare('INSERT INTO "Author" (name, bio) VALUES (?, ?) RETURNING id').get('Long Bio', bio) as {
+      id: number;
+    };
+    db.close();
+
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ author(id: ${id}) { name bio } }` }),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+    expect(bytes.length).toBeGreaterThan(bio.length); // multi-byte characters: more bytes than characters
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ data: { author: { name: 'Long Bio', bio } } });
+  });
+
   it('answers a GET query with ?query= and ?variables=, given a CSRF preflight header', async () => {
     const query = encodeURIComponent('query ($n: Int) { authors(first: $n) { nodes { name } } }');
     const variables = encodeURIComponent(JSON.stringify({ n: 2 }));
