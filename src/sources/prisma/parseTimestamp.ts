@@ -13,38 +13,37 @@ export function parseTimestamp(text: string): Date {
   if (n < 25 || n === 26 || n > 32 || text.charCodeAt(10) !== 84 /* T */ || !text.endsWith('+00:00')) {
     return new Date(text);
   }
-  let bad = false;
-  const digit = (i: number) => {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) bad = true;
-    return d;
-  };
-  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const month = digit(5) * 10 + digit(6);
-  const day = digit(8) * 10 + digit(9);
-  const hours = digit(11) * 10 + digit(12);
-  const minutes = digit(14) * 10 + digit(15);
-  const seconds = digit(17) * 10 + digit(18);
+  // A character that is no digit reads as NaN, which every sum below carries to the checks.
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hours = digits(text, 11, 13);
+  const minutes = digits(text, 14, 16);
+  const seconds = digits(text, 17, 19);
   let ms = 0;
   if (n > 25) {
-    if (text.charCodeAt(19) !== 46 /* . */) bad = true;
-    for (let i = 20; i < n - 6; i++) {
-      const d = digit(i);
-      if (i < 23) ms += d * (i === 20 ? 100 : i === 21 ? 10 : 1);
-    }
+    // ".f" to ".ffffff": milliseconds are the first three digits, padded;
+    // the rest are cut off but must still be digits (times 0 keeps a NaN).
+    const fraction = n - 26;
+    const first = Math.min(3, fraction);
+    ms =
+      text.charCodeAt(19) === 46 /* . */
+        ? digits(text, 20, 20 + first) * (first === 1 ? 100 : first === 2 ? 10 : 1)
+        : Number.NaN;
+    if (fraction > 3) ms += digits(text, 23, 20 + fraction) * 0;
   }
   const separators =
     text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58;
+  // Each comparison is false for NaN, so a NaN field fails its range check.
   if (
-    bad ||
     !separators ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > 31 ||
-    hours > 23 ||
-    minutes > 59 ||
-    seconds > 59
+    !(year >= 0) ||
+    !(month >= 1 && month <= 12) ||
+    !(day >= 1 && day <= 31) ||
+    !(hours <= 23) ||
+    !(minutes <= 59) ||
+    !(seconds <= 59) ||
+    !(ms >= 0)
   ) {
     return new Date(text);
   }
@@ -60,4 +59,15 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
+}
+
+// The decimal number in text[from, to), or NaN if a character there is no digit.
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
 }
