@@ -12,6 +12,7 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import type { AuthConfig } from '../config.ts';
+import { rememberVerified } from './rememberVerified.ts';
 import { viewerFromClaims, type Viewer } from './viewer.ts';
 
 /** Why a token was refused; `unavailable` means the keys could not be fetched (not the client's fault). */
@@ -111,7 +112,7 @@ export function createVerifier(config: AuthConfig): VerifyToken | undefined {
     ...(config.issuer ? { issuer: config.issuer } : {}),
     ...(config.audience ? { audience: config.audience } : {}),
   };
-  return async (token) => {
+  const verify: VerifyToken = async (token) => {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, options));
@@ -122,4 +123,9 @@ export function createVerifier(config: AuthConfig): VerifyToken | undefined {
     if (!viewer) throw new TokenError('The token has no "sub" claim naming the viewer');
     return viewer;
   };
+  // A minute at most, and no longer than jose keeps a fetched key set.
+  return rememberVerified(verify, {
+    maxAgeMs: Math.min(60_000, config.jwksUrl ? config.jwksCacheMs : Infinity),
+    clockToleranceS: config.clockToleranceS,
+  });
 }
