@@ -98,7 +98,11 @@ const columnTypes: Record<string, { json?: (sql: string) => string; decode?: (v:
   DateTime: {
     json: (sql) => `floor(extract(epoch from ${sql}) * 1000)`,
     decode: (v) =>
-      typeof v !== 'string' ? new Date(v as number) : v.charAt(2) === ':' ? new Date(`1970-01-01T${v}Z`) : parseTimestamp(v),
+      typeof v !== 'string'
+        ? new Date(v as number)
+        : v.charAt(2) === ':'
+          ? new Date(`1970-01-01T${v}Z`)
+          : parseTimestamp(v),
   },
   BigInt: { json: (sql) => `${sql}::text`, decode: (v) => BigInt(v as string) },
 };
