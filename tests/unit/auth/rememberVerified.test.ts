@@ -5,17 +5,10 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createVerifier, type VerifyToken } from '../../../src/auth/createVerifier.ts';
 import { rememberVerified } from '../../../src/auth/rememberVerified.ts';
+import { loadConfig } from '../../../src/config.ts';
 
 const secret = 'remember-verified-test-secret-0123456789abcdef';
-const config = {
-  secret,
-  algorithms: ['HS256'],
-  rolesClaim: 'roles',
-  clockToleranceS: 5,
-  jwksCacheMs: 600_000,
-  jwksCooldownMs: 30_000,
-  jwksTimeoutMs: 5000,
-};
+const config = loadConfig({ AUTH_JWT_SECRET: secret }).auth; // clock tolerance 5 s
 const sign = (claims: Record<string, unknown>, expSeconds: number) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
