@@ -10,7 +10,8 @@
 // tolerance jose allows) and at most `maxAgeMs`: verification's other inputs
 // only change with time, or, for a JWKS, when the provider withdraws a key,
 // which jose itself notices only when its key set is refetched. The number
-// of entries is capped (least recently used go first).
+// of entries is capped (least recently used go first). Every request with
+// the token gets the same Viewer object, which is why its members are read-only.
 import { LRUCache } from 'lru-cache';
 import type { VerifyToken } from './createVerifier.ts';
 import type { Viewer } from './viewer.ts';

@@ -4,11 +4,11 @@ import type { JWTPayload } from 'jose';
 
 export interface Viewer {
   /** The token's `sub`. */
-  id: string;
-  roles: ReadonlySet<string>;
-  scopes: ReadonlySet<string>;
+  readonly id: string;
+  readonly roles: ReadonlySet<string>;
+  readonly scopes: ReadonlySet<string>;
   /** Every verified claim, for row rules that compare another claim (`tenant`). */
-  claims: Readonly<JWTPayload>;
+  readonly claims: Readonly<JWTPayload>;
 }
 
 export interface ClaimNames {
