@@ -31,11 +31,20 @@ export interface Constraint {
   pattern?: string;
 }
 
+// Per schema field, read once: getDirective re-reads the directive's
+// arguments from the AST on every call, and mutations check every input field.
+const constraints = new WeakMap<GraphQLInputField | GraphQLArgument, Constraint | null>();
+
 export function readConstraint(
   schema: GraphQLSchema,
   node: GraphQLInputField | GraphQLArgument,
 ): Constraint | undefined {
-  return getDirective(schema, node, 'constraint')?.[0] as Constraint | undefined;
+  let rule = constraints.get(node);
+  if (rule === undefined) {
+    rule = (getDirective(schema, node, 'constraint')?.[0] as Constraint | undefined) ?? null;
+    constraints.set(node, rule);
+  }
+  return rule ?? undefined;
 }
 
 /** Throws BAD_USER_INPUT naming `at` when `value` breaks `rule`. */
@@ -49,9 +58,26 @@ export function checkConstraint(rule: Constraint, value: unknown, at: string): v
     if (rule.max !== undefined && value > rule.max) fail(`must be at most ${rule.max}`);
   }
   if (typeof value === 'string') {
-    const length = [...value].length;
+    const length = codePoints(value);
     if (rule.minLength !== undefined && length < rule.minLength) fail(`must be at least ${rule.minLength} characters`);
     if (rule.maxLength !== undefined && length > rule.maxLength) fail(`must be at most ${rule.maxLength} characters`);
     if (rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(value)) fail(`must match ${rule.pattern}`);
   }
+}
+
+// Characters as a reader counts them (code points: an emoji is one), without
+// the array [...value] would make of a long text.
+function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
 }
