@@ -36,7 +36,10 @@ export function rememberVerified(
   const kept = new LRUCache<string, { viewer: Viewer; until: number }>({ max: maxTokens });
   return async (token) => {
     const hit = kept.get(token);
-    if (hit && now() < hit.until) return hit.viewer;
+    if (hit) {
+      if (now() < hit.until) return hit.viewer;
+      kept.delete(token); // expired or aged out: not kept while it is verified again
+    }
     const viewer = await verify(token);
     const exp = viewer.claims.exp; // required by the verifier, so always a number here
     const until = Math.min(now() + maxAgeMs, ((exp ?? 0) + clockToleranceS) * 1000);

@@ -23,14 +23,14 @@ export function parseTimestamp(text: string): Date {
   let ms = 0;
   if (n > 25) {
     // ".f" to ".ffffff": milliseconds are the first three digits, padded;
-    // the rest are cut off but must still be digits (times 0 keeps a NaN).
+    // the rest are cut off, as V8 does, but must still be digits.
     const fraction = n - 26;
     const first = Math.min(3, fraction);
+    const rest = fraction > 3 ? digits(text, 23, 20 + fraction) : 0;
     ms =
-      text.charCodeAt(19) === 46 /* . */
+      text.charCodeAt(19) === 46 /* . */ && !Number.isNaN(rest)
         ? digits(text, 20, 20 + first) * (first === 1 ? 100 : first === 2 ? 10 : 1)
         : Number.NaN;
-    if (fraction > 3) ms += digits(text, 23, 20 + fraction) * 0;
   }
   const separators =
     text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58;
