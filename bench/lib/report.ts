@@ -53,7 +53,7 @@ export type Median = {
   reps: number;
 } & Record<(typeof metrics)[number], number | null>;
 
-function median(xs: number[]): number | null {
+export function median(xs: number[]): number | null {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -86,7 +86,7 @@ const versionOf = (pkg: string) =>
   safe(() => JSON.parse(readFileSync(`${benchDir}node_modules/${pkg}/package.json`, 'utf8')).version);
 
 /** Formats with the repository's prettier, so `npm run format:check` passes on committed results. */
-async function pretty(filepath: string, text: string): Promise<string> {
+export async function pretty(filepath: string, text: string): Promise<string> {
   try {
     const resolved = createRequire(`${repoRoot}package.json`).resolve('prettier');
     const prettier = ((await import(pathToFileURL(resolved).href)) as { default: typeof import('prettier') }).default;

@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { params } from '../workloads.ts';
 import { SignJWT } from 'jose';
-import { graphqlData, graphqlPost, serverEnv, type HttpRequest, type SystemSpec, type WorkloadId } from './types.ts';
+import {
+  graphqlData,
+  graphqlPost,
+  serverEnv,
+  type HttpRequest,
+  type LaunchOptions,
+  type SystemSpec,
+  type WorkloadId,
+} from './types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -51,6 +59,40 @@ const asAdmin = (request: HttpRequest): HttpRequest => ({
   headers: { ...request.headers, authorization: `Bearer ${adminToken}` },
 });
 
+/**
+ * The server process as the bench runs it: `npm start`'s Node flags, then
+ * BENCH_SWITCHYARD_NODE_FLAGS, then `extraNodeFlags` (ab.ts's variants), and
+ * `mainJs` (relative to the repository, or absolute for ab.ts's builds).
+ */
+export function switchyardProcess(
+  options: LaunchOptions,
+  mainJs: string,
+  extraNodeFlags: string[] = [],
+): { command: string; args: string[]; env: Record<string, string>; cwd: string } {
+  return {
+    command: process.execPath,
+    // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
+    args: [
+      ...startFlags(),
+      ...(process.env.BENCH_SWITCHYARD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ...extraNodeFlags,
+      mainJs,
+    ],
+    cwd: root,
+    env: {
+      ...serverEnv(options),
+      MIGRATE_ON_START: 'false',
+      SEED_ON_START: 'false',
+      MAX_PAGE_SIZE: '1000',
+      LOG_LEVEL: 'warn',
+      SWITCHYARD_DEBUG: '1',
+      // One client (the load generator) at thousands of requests a second is the point here.
+      RATE_LIMIT_MAX: '0',
+      AUTH_JWT_SECRET: benchJwtSecret,
+    },
+  };
+}
+
 export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
@@ -59,27 +101,7 @@ export const switchyard: SystemSpec = {
     // What `npm start` runs (its prestart builds dist/), without npm's own
     // process in the measured tree.
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
-    return {
-      command: process.execPath,
-      // BENCH_SWITCHYARD_NODE_FLAGS tries V8 flags without editing this file (e.g. GC sizes).
-      args: [
-        ...startFlags(),
-        ...(process.env.BENCH_SWITCHYARD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        'dist/main.js',
-      ],
-      cwd: root,
-      env: {
-        ...serverEnv(options),
-        MIGRATE_ON_START: 'false',
-        SEED_ON_START: 'false',
-        MAX_PAGE_SIZE: '1000',
-        LOG_LEVEL: 'warn',
-        SWITCHYARD_DEBUG: '1',
-        // One client (the load generator) at thousands of requests a second is the point here.
-        RATE_LIMIT_MAX: '0',
-        AUTH_JWT_SECRET: benchJwtSecret,
-      },
-    };
+    return switchyardProcess(options, 'dist/main.js');
   },
   readyPath: '/readyz',
   requests(workload) {

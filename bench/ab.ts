@@ -1,0 +1,221 @@
+// Interleaved A/B of Switchyard against variants of itself: the working tree
+// with a patch applied, other Node/V8 flags, other environment. This is how
+// the candidates of FINDINGS.md were measured: on this 2-core VM the speed of
+// the whole machine drifts from minute to minute, so variants alternate
+// within each round, and only medians over rounds are compared.
+//
+//   node --import tsx bench/ab.ts --variant base \
+//     --variant 'interpreted=patch:bench/experiments/graphql-js-executor.patch' \
+//     --variant 'pool20=env:DATABASE_POOL_SIZE=20' --variant 'semi8=node:--max-semi-space-size=8' \
+//     --workloads W1,W6 --connections 10,50 --rounds 3 --duration 4
+//
+// Every variant, the plain one too, is built the same way from a copy of the
+// working tree (src/, generated clients included) in a temporary folder;
+// variants with the same patches share one build.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { assertPortsFree } from './lib/args.ts';
+import { postgresUrl, repoRoot } from './lib/db.ts';
+import { measureLoad, startLoad, writeAbResult, type Measured } from './lib/interleaved.ts';
+import { processTree, startPinned, stopAll, stopGroup, waitReady } from './lib/processes.ts';
+import { median } from './lib/report.ts';
+import { switchyard, switchyardProcess } from './systems/switchyard.ts';
+import type { WorkloadId } from './systems/types.ts';
+
+const PORT = 4820;
+const READS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+const usage = `usage: node --import tsx bench/ab.ts --variant name[=spec] ... [--workloads W1,W6] [--connections 10]
+  [--rounds 3] [--duration 4] [--warmup 1]
+  spec: space-separated items, each patch:<file> (git diff of the working tree), node:<flag> or env:<NAME>=<value>`;
+
+interface Variant {
+  name: string;
+  patches: string[];
+  nodeFlags: string[];
+  env: Record<string, string>;
+}
+
+interface Sample extends Measured {
+  variant: string;
+  workload: WorkloadId;
+  connections: number;
+  round: number;
+}
+
+function parseVariant(text: string): Variant {
+  const at = text.indexOf('=');
+  const name = at < 0 ? text : text.slice(0, at);
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`variant name ${JSON.stringify(name)}: letters, digits, . _ - only`);
+  const variant: Variant = { name, patches: [], nodeFlags: [], env: {} };
+  for (const item of at < 0
+    ? []
+    : text
+        .slice(at + 1)
+        .split(/\s+/)
+        .filter(Boolean)) {
+    const [kind, ...rest] = item.split(':');
+    const value = rest.join(':');
+    if (kind === 'patch') variant.patches.push(resolve(value));
+    else if (kind === 'node') variant.nodeFlags.push(value);
+    else if (kind === 'env' && /^\w+=/.test(value))
+      variant.env[value.split('=')[0]!] = value.slice(value.indexOf('=') + 1);
+    else throw new Error(`variant ${name}: cannot read ${JSON.stringify(item)}\n${usage}`);
+  }
+  return variant;
+}
+
+function parseArgs(argv: string[]) {
+  const options = {
+    variants: [] as Variant[],
+    workloads: ['W1'] as WorkloadId[],
+    connections: [10],
+    rounds: 3,
+    duration: 4,
+    warmup: 1,
+  };
+  const positive = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`--${name} must be a positive number, but got: ${v}\n${usage}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = argv[++i];
+    if (arg === '--variant') options.variants.push(parseVariant(value ?? ''));
+    else if (arg === '--workloads') {
+      options.workloads = (value ?? '').split(',') as WorkloadId[];
+      const bad = options.workloads.filter((w) => !READS.includes(w));
+      if (bad.length) throw new Error(`--workloads: ${bad.join(', ')} not among ${READS.join(', ')} (reads only)`);
+    } else if (arg === '--connections')
+      options.connections = (value ?? '').split(',').map((c) => positive('connections', c));
+    else if (arg === '--rounds') options.rounds = positive('rounds', value);
+    else if (arg === '--duration') options.duration = positive('duration', value);
+    else if (arg === '--warmup') options.warmup = positive('warmup', value);
+    else throw new Error(`unknown argument ${arg}\n${usage}`);
+  }
+  if (options.variants.length < 2) throw new Error(`give at least two --variant\n${usage}`);
+  if (new Set(options.variants.map((v) => v.name)).size !== options.variants.length)
+    throw new Error('variant names must differ');
+  return options;
+}
+
+/** Builds the working tree, with `patches` applied, as `npm run build` would; returns dist/main.js. */
+function build(dir: string, patches: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  for (const item of ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
+    cpSync(join(repoRoot, item), join(dir, item), { recursive: true });
+  // dist/ resolves its packages, and tsc its types, through the repository's node_modules.
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  for (const patch of patches) execFileSync('git', ['apply', '-p1', patch], { cwd: dir, stdio: 'inherit' });
+  const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts.build!;
+  execFileSync('sh', ['-c', script], {
+    cwd: dir,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}` },
+  });
+  return join(dir, 'dist/main.js');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  await assertPortsFree([PORT]);
+  if (cpus().length < 2) throw new Error('ab.ts needs 2 cores: one for the server, one for the load');
+  execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const work = mkdtempSync(join(tmpdir(), 'switchyard-ab-'));
+  // One build per distinct set of patches: variants that differ only in flags or environment share it.
+  const builds = new Map<string, string>();
+  const mains = new Map(
+    options.variants.map((v) => {
+      const key = JSON.stringify(v.patches);
+      if (!builds.has(key)) builds.set(key, build(join(work, v.name), v.patches));
+      return [v.name, builds.get(key)!];
+    }),
+  );
+  const logFile = join(work, 'servers.log');
+  const { load } = startLoad(join(work, 'load.log'));
+  const launch = {
+    port: PORT,
+    databaseUrl: postgresUrl('small'),
+    provider: 'postgres' as const,
+    // Only W8 calls the upstreams; the server needs their URLs to start in production.
+    upstreams: { inventoryUrl: 'http://127.0.0.1:9', inventoryApiKey: 'unused', fxUrl: 'http://127.0.0.1:9' },
+  };
+  const samples: Sample[] = [];
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      // Rotate the order so no variant always runs first (or last) in a round.
+      const shift = (round - 1) % options.variants.length;
+      const order = [...options.variants.slice(shift), ...options.variants.slice(0, shift)];
+      for (const variant of order) {
+        const spec = switchyardProcess(launch, mains.get(variant.name)!, variant.nodeFlags);
+        const server = startPinned(0, { ...spec, env: { ...spec.env, ...variant.env } }, logFile);
+        await waitReady(server, `http://127.0.0.1:${PORT}/readyz`);
+        const pids = processTree(server.pid!);
+        for (const workload of options.workloads)
+          for (const connections of options.connections) {
+            const measured = await measureLoad(load, pids, {
+              url: `http://127.0.0.1:${PORT}`,
+              requests: switchyard.requests(workload),
+              connections,
+              duration: options.duration,
+              warmup: options.warmup,
+            });
+            const sample: Sample = { variant: variant.name, workload, connections, round, ...measured };
+            samples.push(sample);
+            console.log(
+              `round ${round} ${variant.name} ${workload} c${connections}: ${sample.rps.toFixed(0)} req/s, ` +
+                `${sample.cpuMsPerRequest.toFixed(3)} ms CPU/req, peak ${sample.hwmMiB.toFixed(0)} MiB` +
+                (sample.errors ? `, ${sample.errors} ERRORS` : ''),
+            );
+          }
+        await stopGroup(server);
+      }
+    }
+  } finally {
+    await stopAll();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const table = report(options, samples);
+  console.log(`\n${table}`);
+  const file = await writeAbResult(
+    '',
+    'bench/ab.ts',
+    `${options.rounds} rounds of ${options.duration} s per workload and connection count, variants alternating; medians.`,
+    table,
+    { options, samples },
+  );
+  console.log(`written: ${file}`);
+}
+
+/** Medians over rounds; the ratio column divides each variant's req/s by the first variant's. */
+function report(options: ReturnType<typeof parseArgs>, samples: Sample[]): string {
+  const rows = [
+    '| workload | conns | variant | req/s | ÷ first | CPU ms/req | peak RSS so far, MiB (max) | errors |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const workload of options.workloads)
+    for (const connections of options.connections) {
+      const of = (v: Variant) =>
+        samples.filter((s) => s.variant === v.name && s.workload === workload && s.connections === connections);
+      const first = median(of(options.variants[0]!).map((s) => s.rps))!;
+      for (const v of options.variants) {
+        const mine = of(v);
+        const rps = median(mine.map((s) => s.rps))!;
+        rows.push(
+          `| ${workload} | ${connections} | ${v.name} | ${rps.toFixed(0)} | ${(rps / first).toFixed(2)} | ` +
+            `${median(mine.map((s) => s.cpuMsPerRequest))!.toFixed(3)} | ${Math.max(...mine.map((s) => s.hwmMiB)).toFixed(0)} | ` +
+            `${mine.reduce((n, s) => n + s.errors, 0)} |`,
+        );
+      }
+    }
+  return rows.join('\n');
+}
+
+main().catch(async (error) => {
+  console.error(error instanceof Error ? error.message : error);
+  await stopAll();
+  process.exit(1);
+});

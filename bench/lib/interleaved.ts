@@ -1,0 +1,80 @@
+// What ab.ts and experiments/integrations.ts share: one measured load run
+// against a server already up, and the result files under results/ab/.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HttpRequest } from '../systems/types.ts';
+import { benchDir, repoRoot } from './db.ts';
+import type { LoadJob, LoadResult } from './load.ts';
+import { cpuSeconds, jsonLines, startPinned, statusMiB, waitQuiet } from './processes.ts';
+import { pretty } from './report.ts';
+
+export interface Measured {
+  rps: number;
+  /** Server CPU (its process tree) per request sent, in ms. */
+  cpuMsPerRequest: number;
+  /** Non-2xx, socket errors, timeouts and bodies carrying GraphQL errors. */
+  errors: number;
+  /** The server's peak RSS since it started (VmHWM). */
+  hwmMiB: number;
+}
+
+export type Load = ReturnType<typeof jsonLines>;
+
+/** The load generator (lib/load.ts), pinned to core 1 like the harness's. */
+export function startLoad(logFile: string): { load: Load; child: ChildProcess } {
+  const child = startPinned(
+    1,
+    { command: process.execPath, args: ['--import', 'tsx', 'bench/lib/load.ts'], env: {}, cwd: repoRoot },
+    logFile,
+    'pipe',
+  );
+  return { load: jsonLines(child), child };
+}
+
+/** A warm-up, then one measured run of `requests` against `url`, with the server tree's CPU around it. */
+export async function measureLoad(
+  load: Load,
+  serverPids: number[],
+  run: { url: string; requests: HttpRequest[]; connections: number; duration: number; warmup: number },
+): Promise<Measured> {
+  const job = (duration: number): LoadJob => ({
+    url: run.url,
+    connections: run.connections,
+    duration,
+    requests: run.requests,
+  });
+  await load.ask(job(run.warmup));
+  await waitQuiet(serverPids);
+  const cpu0 = cpuSeconds(serverPids);
+  const reply = await load.ask<{ ok: boolean; result?: LoadResult; error?: string }>(job(run.duration));
+  if (!reply.ok || !reply.result) throw new Error(`load failed: ${reply.error}`);
+  await waitQuiet(serverPids);
+  const r = reply.result;
+  return {
+    rps: r.requestsPerSecond,
+    cpuMsPerRequest: ((cpuSeconds(serverPids) - cpu0) * 1000) / Math.max(1, r.sent),
+    errors: r.non2xx + r.errors + r.timeouts + r.bodyErrors,
+    hwmMiB: statusMiB(serverPids, 'VmHWM'),
+  };
+}
+
+/** Writes results/ab/<stamp>[-suffix].md (the command, a note, the table) and .json, formatted; returns the .md path. */
+export async function writeAbResult(
+  suffix: string,
+  script: string,
+  note: string,
+  table: string,
+  data: object,
+): Promise<string> {
+  const stamp = new Date().toISOString().slice(0, 16).replace(':', '-');
+  const commit = execFileSync('git', ['describe', '--always', '--dirty'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const quoted = process.argv.slice(2).map((a) => (/[\s']/.test(a) ? `'${a}'` : a));
+  mkdirSync(join(benchDir, 'results/ab'), { recursive: true });
+  const file = join(benchDir, `results/ab/${stamp}${suffix}.md`);
+  const markdown = `# A/B ${stamp}, at ${commit}\n\n${note}\n\n\`\`\`sh\nnode --import tsx ${script} ${quoted.join(' ')}\n\`\`\`\n\n${table}\n`;
+  writeFileSync(file, await pretty(file, markdown));
+  const json = file.replace(/\.md$/, '.json');
+  writeFileSync(json, await pretty(json, JSON.stringify({ commit, ...data })));
+  return file;
+}
