@@ -3,11 +3,12 @@
 // from one set of models), so the rest of the gateway uses one type for both.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from '../../generated/prisma-postgres/client.ts';
 import { PrismaClient as SqliteClient } from '../../generated/prisma-sqlite/client.ts';
-import { countingAdapter, type StatementListener } from './countingAdapter.ts';
+import { countingAdapter, type SharedAdapterFactory, type StatementListener } from './countingAdapter.ts';
 import { loadDataModel } from './datamodel.ts';
 import { addLikeEscape } from './likeEscape.ts';
 import { withSqlitePragmas } from './sqlitePragmas.ts';
@@ -54,7 +55,8 @@ export function createDb({
       onStatement,
       rewrite: addLikeEscape,
     });
-    return new SqliteClient({ adapter, transactionOptions });
+    const db = new SqliteClient({ adapter, transactionOptions });
+    return withSqlReads(db, adapter, { schema: 'main', dialect: 'sqlite' });
   }
   // Statements of the SQL read path are prepared once per connection (named);
   // Prisma's own are not (no name).
@@ -68,16 +70,19 @@ export function createDb({
     { onStatement },
   );
   const db = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
-  registerSqlReads(
-    db,
-    createSqlReads(loadDataModel(), {
-      schema,
-      statementNames,
-      // The pool Prisma uses too, connected without Prisma's query compiler (countingAdapter.ts).
-      adapter: () => adapter.connect(),
-    }),
-  );
-  // $disconnect closes the pool also when only the SQL read path opened it.
+  return withSqlReads(db, adapter, { schema, statementNames, dialect: 'postgres' });
+}
+
+// Gives `db` the SQL read path (sqlReads.ts) over the adapter's shared
+// connection: the pool (or SQLite connection) Prisma uses too, connected
+// without Prisma's query compiler (countingAdapter.ts).
+function withSqlReads(
+  db: Db,
+  adapter: SharedAdapterFactory<SqlDriverAdapterFactory>,
+  options: Pick<Parameters<typeof createSqlReads>[1], 'schema' | 'statementNames' | 'dialect'>,
+): Db {
+  registerSqlReads(db, createSqlReads(loadDataModel(), { ...options, adapter: () => adapter.connect() }));
+  // $disconnect closes the connection also when only the SQL read path opened it.
   const disconnect = db.$disconnect.bind(db);
   db.$disconnect = async () => {
     await disconnect();

@@ -1,5 +1,5 @@
-// Hot reads on Postgres as hand-built SQL through Prisma's own driver adapter
-// (same pool, same statement counting), skipping Prisma's query planning and
+// Hot reads as hand-built SQL through Prisma's own driver adapter (same pool
+// or SQLite connection, same statement counting), skipping Prisma's query planning and
 // row mapping, which cost about twice what the database driver does. Only the
 // shapes the gateway reads most take this path: rows by keys (optionally at
 // most n per key, for nested connections) and root pages, filtered by column
@@ -7,7 +7,14 @@
 // relation filters, text patterns, Decimal/Json/Bytes columns — returns
 // undefined and the caller asks Prisma, so both paths answer the same.
 //
-// A statement returns its rows as one JSON array of arrays (values in column
+// SQLite (bench/FINDINGS.md: W3 to W6 through Prisma's client ran at half
+// this path's speed on Postgres) differs in three ways: a list of keys is one
+// JSON text read by json_each (the adapter binds no arrays), rows always come
+// plain (better-sqlite3 has nothing to parse per value), and a page's to-many
+// relations are left to their loaders, which cut each parent's page with
+// ROW_NUMBER() just as on Postgres.
+//
+// On Postgres, a statement returns its rows as one JSON array of arrays (values in column
 // order), parsed with one JSON.parse: the driver's per-row and per-field
 // parsing (a message, a string per value and an array per row) was about a
 // quarter of what a nested read allocated. Arrays rather than objects, and
@@ -94,7 +101,8 @@ const columnTypes: Record<string, { json?: (sql: string) => string; decode?: (v:
   Int: {},
   Float: { decode: (v) => (typeof v === 'string' ? Number(v) : v) },
   String: {},
-  Boolean: {},
+  // SQLite stores booleans as 0 and 1.
+  Boolean: { decode: (v) => (typeof v === 'number' ? v !== 0 : v) },
   DateTime: {
     json: (sql) => `floor(extract(epoch from ${sql}) * 1000)`,
     decode: (v) =>
@@ -117,9 +125,13 @@ const argTypes: Record<string, SqlQuery['argTypes'][number]['scalarType']> = {
   BigInt: 'bigint',
 };
 
+/** The databases this module writes SQL for. */
+export type Dialect = 'postgres' | 'sqlite';
+
 interface Table {
   name: string; // quoted, schema-qualified
   columns: Map<string, { sql: string; field: ModelField }>;
+  dialect: Dialect;
 }
 
 class Unsupported extends Error {}
@@ -148,13 +160,13 @@ interface ChildSegment extends Segment {
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
-function tableOf(model: Model, schema: string): Table {
+function tableOf(model: Model, schema: string, dialect: Dialect): Table {
   const columns = new Map<string, { sql: string; field: ModelField }>();
   for (const field of model.fields) {
     const supported = (field.kind === 'scalar' && field.type in columnTypes) || field.kind === 'enum';
     if (supported && !field.isList) columns.set(field.name, { sql: quote(field.dbName ?? field.name), field });
   }
-  return { name: `${quote(schema)}.${quote(model.dbName ?? model.name)}`, columns };
+  return { name: `${quote(schema)}.${quote(model.dbName ?? model.name)}`, columns, dialect };
 }
 
 // Builds one statement's text and parameters; throws Unsupported for what it cannot express.
@@ -187,7 +199,21 @@ class Statement {
   typedParam(value: unknown, scalarType: SqlQuery['argTypes'][number]['scalarType'], list = false): string {
     this.args.push(value);
     this.types.push({ scalarType, arity: list ? 'list' : 'scalar' });
-    return `$${this.args.length}`;
+    // better-sqlite3 binds an array of values only to anonymous parameters,
+    // by position: statements make their parameters in text order.
+    return this.table.dialect === 'sqlite' ? '?' : `$${this.args.length}`;
+  }
+
+  /** `column` is one of `values`. */
+  oneOf(column: { sql: string; field: ModelField }, values: readonly unknown[]): string {
+    if (values.length === 0) return 'FALSE';
+    if (this.table.dialect === 'postgres') return `${column.sql} = ANY(${this.param(column.field, values, true)})`;
+    // Prisma's SQLite adapter binds no arrays: the list travels as one JSON
+    // text. JSON carries numbers and strings as they are; other key types
+    // (DateTime's stored text, BigInt past 2^53) are left to Prisma.
+    if (column.field.kind !== 'enum' && column.field.type !== 'Int' && column.field.type !== 'String')
+      throw new Unsupported(column.field.type);
+    return `${column.sql} IN (SELECT value FROM json_each(${this.typedParam(JSON.stringify(values), 'string')}))`;
   }
 
   where(where: Where | undefined): string {
@@ -226,7 +252,7 @@ class Statement {
           break;
         case 'in':
           if (!Array.isArray(operand)) throw new Unsupported('in');
-          parts.push(operand.length === 0 ? 'FALSE' : `${sql} = ANY(${this.param(field, operand, true)})`);
+          parts.push(this.oneOf({ sql, field }, operand));
           break;
         case 'gt':
         case 'gte':
@@ -265,12 +291,19 @@ export function createSqlReads(
   options: {
     schema: string;
     adapter: () => Promise<SqlDriverAdapter>;
-    statementNames: Map<string, string>;
+    /** Postgres: where statement texts get their prepared-statement names (client.ts). */
+    statementNames?: Map<string, string>;
     /** Read every shape as plain rows, never JSON (tests compare the two forms). */
     plainRows?: boolean;
+    /** Postgres unless told. SQLite reads plain rows only, and to-many pages through their loaders. */
+    dialect?: Dialect;
   },
 ): SqlReads {
-  const tables = new Map(datamodel.models.map((m) => [m.name, tableOf(m, options.schema)]));
+  const dialect = options.dialect ?? 'postgres';
+  const tables = new Map(datamodel.models.map((m) => [m.name, tableOf(m, options.schema, dialect)]));
+  // better-sqlite3 hands back rows as arrays already, with nothing to parse per
+  // value, and SQLite's JSON functions would only add work.
+  const plainRows = options.plainRows === true || dialect === 'sqlite';
 
   const maxStatementNames = 500;
   // Per statement shape (its plain-rows text): how its JSON answers ran, until
@@ -291,17 +324,17 @@ export function createSqlReads(
     children: ChildSegment[] = [],
   ): Promise<Row[][]> {
     let shape = shapes.get(rowsSql);
-    if (!shape && shapes.size < maxStatementNames)
+    if (!plainRows && !shape && shapes.size < maxStatementNames)
       shapes.set(
         rowsSql,
         (shape = { json: aggregate(rowsSql, segments, children.length), rows: 0, chars: 0, answers: 0 }),
       );
     const tooWide = width(segments) + children.length > maxJsonColumns;
-    const plain = options.plainRows === true || shape?.plain === true || tooWide;
+    const plain = plainRows || shape?.plain === true || tooWide;
     const sql = plain ? rowsSql : (shape?.json ?? aggregate(rowsSql, segments, children.length));
     // Named (prepared once per connection) while the number of distinct texts stays small.
     const { statementNames } = options;
-    if (!statementNames.has(sql) && statementNames.size < maxStatementNames)
+    if (statementNames && !statementNames.has(sql) && statementNames.size < maxStatementNames)
       statementNames.set(sql, `switchyard_${statementNames.size}`);
     const adapter = await options.adapter();
     const result = await adapter.queryRaw({ sql, args: statement.args, argTypes: statement.types });
@@ -411,8 +444,9 @@ export function createSqlReads(
         const s = new Statement(table(model));
         const { sql: columns, names } = s.select(query.columns);
         const key = s.column(field);
+        const oneOfKeys = s.oneOf(key, keys);
         const filter = s.where(query.where);
-        const where = `${key.sql} = ANY(${s.param(key.field, [...keys], true)})${filter === 'TRUE' ? '' : ` AND ${filter}`}`;
+        const where = `${oneOfKeys}${filter === 'TRUE' ? '' : ` AND ${filter}`}`;
         const order = s.orderBy(query.orderBy);
         const segments = [segmentOf(s.table, names)];
         if (query.perKey === undefined) {
@@ -454,6 +488,9 @@ export function createSqlReads(
         const childRows = (join: ToManyJoin, parent: Statement): { sql: string; segment: ChildSegment }[] => {
           const parameters = parent.args.length;
           try {
+            // Each parent's page comes as a JSON array built by json_agg: on
+            // SQLite the join is left out and its loader reads it (perKey).
+            if (dialect === 'sqlite') throw new Unsupported('json');
             const c = new Statement(table(join.model), `k${++aliases}`, parent);
             // The foreign key equals the parent's key: deliver() sets it, the JSON need not carry it.
             const { sql: columns, names } = c.select(join.columns?.filter((n) => n !== join.foreignKey));
@@ -477,10 +514,10 @@ export function createSqlReads(
         const nested = children.flatMap((join) => childRows(join, s));
         const offset = width(segments);
         nested.forEach((n, i) => selected.push(`${n.sql} AS "c${offset + i}"`));
-        const order = s.orderBy(query.orderBy);
-        const limit = s.typedParam(query.take, 'int');
         const filter = s.where(query.where);
         const where = filter === 'TRUE' ? '' : ` WHERE ${filter}`;
+        const order = s.orderBy(query.orderBy);
+        const limit = s.typedParam(query.take, 'int');
         const sql = `SELECT ${selected.join(', ')} FROM ${from}${where}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
         return { statement: s, sql, segments, children: nested.map((n) => n.segment) };
       });
