@@ -7,8 +7,8 @@
 // relation filters, text patterns, Decimal/Json/Bytes columns — returns
 // undefined and the caller asks Prisma, so both paths answer the same.
 //
-// SQLite (bench/FINDINGS.md: W3 to W6 through Prisma's client ran at half
-// this path's speed on Postgres) differs in three ways: a list of keys is one
+// On SQLite (where it runs W1–W6 1.2 to 2.9 times as fast as Prisma's
+// client, bench/FINDINGS.md) it differs in three ways: a list of keys is one
 // JSON text read by json_each (the adapter binds no arrays), rows always come
 // plain (better-sqlite3 has nothing to parse per value), and a page's to-many
 // relations are left to their loaders, which cut each parent's page with
@@ -538,7 +538,7 @@ export function createSqlReads(
 
 const registry = new WeakMap<Db, SqlReads>();
 
-/** Makes `reads` the SQL read path of `db` (Postgres clients only). */
+/** Makes `reads` the SQL read path of `db` (client.ts, for both providers). */
 export function registerSqlReads(db: Db, reads: SqlReads): void {
   registry.set(db, reads);
 }
