@@ -49,12 +49,14 @@ function parseVariant(text: string): Variant {
   const name = at < 0 ? text : text.slice(0, at);
   if (!/^[\w.-]+$/.test(name)) throw new Error(`variant name ${JSON.stringify(name)}: letters, digits, . _ - only`);
   const variant: Variant = { name, patches: [], nodeFlags: [], env: {} };
-  for (const item of at < 0
-    ? []
-    : text
-        .slice(at + 1)
-        .split(/\s+/)
-        .filter(Boolean)) {
+  const items =
+    at < 0
+      ? []
+      : text
+          .slice(at + 1)
+          .split(/\s+/)
+          .filter(Boolean);
+  for (const item of items) {
     const [kind, ...rest] = item.split(':');
     const value = rest.join(':');
     if (kind === 'patch') variant.patches.push(resolve(value));
