@@ -37,8 +37,81 @@ export function tableModel(name: string, columns: Column[]): DataModel {
   };
 }
 
+/**
+ * Reads three authors, each one's first two books over 100 pages (newest
+ * first) and each book's top three reviews, in one statement, and checks
+ * every page against Prisma's answer for the same arguments.
+ */
+export async function expectToManyWithinThePage(t: TestDatabase, reads: SqlReads, statements: string[]): Promise<void> {
+  const books = new Map<unknown, unknown>();
+  const reviews = new Map<unknown, unknown>();
+  statements.length = 0;
+  const authors = await reads.findPage('Author', {
+    orderBy: [{ id: 'asc' }],
+    take: 3,
+    columns: ['id', 'name'],
+    children: [
+      {
+        model: 'Book',
+        foreignKey: 'authorId',
+        parentKey: 'id',
+        orderBy: byPublished,
+        where: { pages: { gt: 100 } },
+        columns: ['authorId', 'id', 'publishedAt', 'title'],
+        perKey: 2,
+        found: (key, rows) => books.set(key, rows),
+        children: [
+          {
+            model: 'Review',
+            foreignKey: 'bookId',
+            parentKey: 'id',
+            orderBy: [{ rating: 'desc' }, { id: 'asc' }],
+            columns: ['bookId', 'createdAt', 'id', 'rating'],
+            perKey: 3,
+            found: (key, rows) => reviews.set(key, rows),
+          },
+        ],
+      },
+    ],
+  })!;
+  expect(statements).toHaveLength(1);
+  expect(authors).toEqual(
+    await delegate(t.db, 'Author').findMany({
+      orderBy: [{ id: 'asc' }],
+      take: 3,
+      select: { id: true, name: true },
+    }),
+  );
+  expect([...books.keys()]).toEqual(authors.map((a) => a.id));
+  for (const author of authors) {
+    const expected = await delegate(t.db, 'Book').findMany({
+      where: { authorId: author.id as number, pages: { gt: 100 } },
+      orderBy: byPublished,
+      take: 2,
+      select: { authorId: true, id: true, publishedAt: true, title: true },
+    });
+    expect(books.get(author.id)).toEqual(expected);
+    for (const book of expected) {
+      expect(reviews.get(book.id)).toEqual(
+        await delegate(t.db, 'Review').findMany({
+          where: { bookId: book.id as number },
+          orderBy: [{ rating: 'desc' }, { id: 'asc' }],
+          take: 3,
+          select: { bookId: true, createdAt: true, id: true, rating: true },
+        }),
+      );
+    }
+  }
+  expect(reviews.size).toBeGreaterThan(0);
+}
+
 /** Registers the shared cases; `context` gives the suite's database and its read path once set up. */
 export function answersAsPrismaDoes(context: () => { t: TestDatabase; reads: SqlReads }): void {
+  it("reads each parent's page of a to-many relation, and theirs, within the page", async () => {
+    const { t, reads } = context();
+    await expectToManyWithinThePage(t, reads, t.statements);
+  });
+
   it('reads rows by keys as Prisma does, nullable DateTime columns included', async () => {
     const { t, reads } = context();
     const keys = [3, 1, 2];

@@ -8,11 +8,10 @@
 // undefined and the caller asks Prisma, so both paths answer the same.
 //
 // On SQLite (where it runs W1–W6 1.2 to 2.9 times as fast as Prisma's
-// client, bench/FINDINGS.md) it differs in three ways: a list of keys is one
-// JSON text read by json_each (the adapter binds no arrays), rows always come
-// plain (better-sqlite3 has nothing to parse per value), and a page's to-many
-// relations are left to their loaders, which cut each parent's page with
-// ROW_NUMBER() just as on Postgres.
+// client, bench/FINDINGS.md) it differs in two ways: a list of keys is one
+// JSON text read by json_each (the adapter binds no arrays), and a
+// statement's own rows always come plain (better-sqlite3 has nothing to parse
+// per value). A page's to-many relations come as JSON on both.
 //
 // On Postgres, a statement returns its rows as one JSON array of arrays (values in column
 // order), parsed with one JSON.parse: the driver's per-row and per-field
@@ -90,21 +89,26 @@ export interface ToOneJoin {
   found: (key: unknown, row: Row | null) => void;
 }
 
-// Column types this module reads: how each travels in the JSON form, and how
-// a value of either form becomes what Prisma returns. In JSON, DateTime
-// travels as epoch milliseconds, which reads timestamp (UTC by Prisma's
-// convention), timestamptz, date and time columns alike; BigInt as text,
-// since a JSON number loses digits past 2^53; Float's NaN and ±Infinity
-// arrive as strings. Plain rows carry the driver adapter's values: dates and
-// timestamps as ISO strings, times of day as "13:14:15.678".
-const columnTypes: Record<string, { json?: (sql: string) => string; decode?: (v: unknown) => unknown }> = {
+// Column types this module reads: how each travels in the JSON form, per
+// dialect, and how a value of either form becomes what Prisma returns. In
+// JSON, BigInt travels as text, since a JSON number loses digits past 2^53.
+// On Postgres DateTime travels as epoch milliseconds, which reads timestamp
+// (UTC by Prisma's convention), timestamptz, date and time columns alike, and
+// Float's NaN and ±Infinity arrive as strings. On SQLite every other value
+// travels as stored: DateTime as ISO text or epoch milliseconds, Boolean as
+// 0/1, Float's ±Infinity as 9e999. Plain rows carry the driver adapter's
+// values: dates and timestamps as ISO strings, times of day as "13:14:15.678".
+const columnTypes: Record<
+  string,
+  { json?: Partial<Record<Dialect, (sql: string) => string>>; decode?: (v: unknown) => unknown }
+> = {
   Int: {},
   Float: { decode: (v) => (typeof v === 'string' ? Number(v) : v) },
   String: {},
   // SQLite stores booleans as 0 and 1.
   Boolean: { decode: (v) => (typeof v === 'number' ? v !== 0 : v) },
   DateTime: {
-    json: (sql) => `floor(extract(epoch from ${sql}) * 1000)`,
+    json: { postgres: (sql) => `floor(extract(epoch from ${sql}) * 1000)` },
     decode: (v) =>
       typeof v !== 'string'
         ? new Date(v as number)
@@ -112,9 +116,13 @@ const columnTypes: Record<string, { json?: (sql: string) => string; decode?: (v:
           ? new Date(`1970-01-01T${v}Z`)
           : parseTimestamp(v),
   },
-  BigInt: { json: (sql) => `${sql}::text`, decode: (v) => BigInt(v as string) },
+  BigInt: {
+    json: { postgres: (sql) => `${sql}::text`, sqlite: (sql) => `CAST(${sql} AS TEXT)` },
+    decode: (v) => BigInt(v as string),
+  },
 };
 // json_build_array takes at most 100 arguments (a value per column): wider rows come plain.
+// (SQLite's json_array takes as many as its build allows, 127 by default.)
 const maxJsonColumns = 100;
 const argTypes: Record<string, SqlQuery['argTypes'][number]['scalarType']> = {
   Int: 'int',
@@ -295,7 +303,7 @@ export function createSqlReads(
     statementNames?: Map<string, string>;
     /** Read every shape as plain rows, never JSON (tests compare the two forms). */
     plainRows?: boolean;
-    /** Postgres unless told. SQLite reads plain rows only, and to-many pages through their loaders. */
+    /** Postgres unless told. On SQLite a statement's own rows come plain, its to-many pages as JSON. */
     dialect?: Dialect;
   },
 ): SqlReads {
@@ -395,17 +403,22 @@ export function createSqlReads(
   // The statement that returns the rows of `query` (columns aliased c0…cN,
   // in segment order) as one JSON array. A plain aggregate over a sorted
   // subquery takes its rows in order (Postgres's docs give this form for
-  // ordered aggregates; an ORDER BY inside json_agg would sort them again).
-  // The tests compare every order with Prisma's.
+  // ordered aggregates; an ORDER BY inside json_agg would sort them again;
+  // SQLite runs such a subquery as a coroutine that feeds the aggregate in
+  // order). The tests compare every order with Prisma's.
   const aggregate = (query: string, segments: Segment[], childCount = 0) => {
     const values = segments.flatMap(({ table, names }) => names.map((n) => table.columns.get(n)!.field));
     const items = values.map((field, i) => {
-      const json = field.kind === 'scalar' ? columnTypes[field.type]!.json : undefined;
+      const json = field.kind === 'scalar' ? columnTypes[field.type]!.json?.[dialect] : undefined;
       return json ? json(`"c${i}"`) : `"c${i}"`;
     });
-    // To-many joins' columns are JSON already.
-    for (let i = 0; i < childCount; i++) items.push(`"c${values.length + i}"`);
-    return `SELECT coalesce(json_agg(json_build_array(${items.join(', ')})), '[]') FROM (${query}) AS "rows"`;
+    // To-many joins' columns are JSON already; SQLite's is JSON text once it
+    // leaves its subquery, which json() makes JSON again.
+    for (let i = 0; i < childCount; i++)
+      items.push(dialect === 'sqlite' ? `json("c${values.length + i}")` : `"c${values.length + i}"`);
+    return dialect === 'sqlite'
+      ? `SELECT json_group_array(json_array(${items.join(', ')})) FROM (${query}) AS "rows"`
+      : `SELECT coalesce(json_agg(json_build_array(${items.join(', ')})), '[]') FROM (${query}) AS "rows"`;
   };
   const width = (segments: Segment[]) => segments.reduce((n, s) => n + s.names.length, 0);
 
@@ -488,9 +501,6 @@ export function createSqlReads(
         const childRows = (join: ToManyJoin, parent: Statement): { sql: string; segment: ChildSegment }[] => {
           const parameters = parent.args.length;
           try {
-            // Each parent's page comes as a JSON array built by json_agg: on
-            // SQLite the join is left out and its loader reads it (perKey).
-            if (dialect === 'sqlite') throw new Unsupported('json');
             const c = new Statement(table(join.model), `k${++aliases}`, parent);
             // The foreign key equals the parent's key: deliver() sets it, the JSON need not carry it.
             const { sql: columns, names } = c.select(join.columns?.filter((n) => n !== join.foreignKey));
