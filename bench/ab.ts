@@ -13,12 +13,17 @@
 // working tree (src/, generated clients included) in a temporary folder;
 // variants with the same patches share one build.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertPortsFree } from './lib/args.ts';
-import { postgresUrl, repoRoot } from './lib/db.ts';
-import { measureLoad, startLoad, writeAbResult, type Measured } from './lib/interleaved.ts';
+import { repoRoot } from './lib/db.ts';
+import {
+  measureLoad,
+  setUpPinnedRun,
+  smallPostgresLaunch,
+  startLoad,
+  writeAbResult,
+  type Measured,
+} from './lib/interleaved.ts';
 import { processTree, startPinned, stopAll, stopGroup, waitReady } from './lib/processes.ts';
 import { median } from './lib/report.ts';
 import { switchyard, switchyardProcess } from './systems/switchyard.ts';
@@ -123,10 +128,7 @@ function build(dir: string, patches: string[]): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  await assertPortsFree([PORT]);
-  if (cpus().length < 2) throw new Error('ab.ts needs 2 cores: one for the server, one for the load');
-  execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const work = mkdtempSync(join(tmpdir(), 'switchyard-ab-'));
+  const work = await setUpPinnedRun('ab.ts', PORT);
   // One build per distinct set of patches: variants that differ only in flags or environment share it.
   const builds = new Map<string, string>();
   const mains = new Map(
@@ -138,13 +140,7 @@ async function main(): Promise<void> {
   );
   const logFile = join(work, 'servers.log');
   const { load } = startLoad(join(work, 'load.log'));
-  const launch = {
-    port: PORT,
-    databaseUrl: postgresUrl('small'),
-    provider: 'postgres' as const,
-    // Only W8 calls the upstreams; the server needs their URLs to start in production.
-    upstreams: { inventoryUrl: 'http://127.0.0.1:9', inventoryApiKey: 'unused', fxUrl: 'http://127.0.0.1:9' },
-  };
+  const launch = smallPostgresLaunch(PORT);
   const samples: Sample[] = [];
   try {
     for (let round = 1; round <= options.rounds; round++) {

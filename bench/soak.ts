@@ -8,14 +8,17 @@
 //
 //   node --import tsx bench/soak.ts [--passes 6] [--connections 10,50] [--duration 3]
 //     [--node <flag>]... [--env NAME=value]...   (a variant of the server, as in ab.ts)
-import { cpus, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { resetWrites } from './data/generate.ts';
-import { assertPortsFree } from './lib/args.ts';
-import { postgresUrl } from './lib/db.ts';
-import { measureLoad, startLoad, writeAbResult, type Measured } from './lib/interleaved.ts';
+import {
+  measureLoad,
+  setUpPinnedRun,
+  smallPostgresLaunch,
+  startLoad,
+  writeAbResult,
+  type Measured,
+} from './lib/interleaved.ts';
 import { processTree, startPinned, statusMiB, stopAll, stopGroup, waitQuiet, waitReady } from './lib/processes.ts';
 import { params } from './workloads.ts';
 import { switchyard, switchyardProcess } from './systems/switchyard.ts';
@@ -73,17 +76,9 @@ function fullGcHeaps(log: string): number[] {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  await assertPortsFree([PORT]);
-  if (cpus().length < 2) throw new Error('soak.ts needs 2 cores: one for the server, one for the load');
-  execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const work = mkdtempSync(join(tmpdir(), 'switchyard-soak-'));
+  const work = await setUpPinnedRun('soak.ts', PORT);
   const { load } = startLoad(join(work, 'load.log'));
-  const launch = {
-    port: PORT,
-    databaseUrl: postgresUrl('small'),
-    provider: 'postgres' as const,
-    upstreams: { inventoryUrl: 'http://127.0.0.1:9', inventoryApiKey: 'unused', fxUrl: 'http://127.0.0.1:9' },
-  };
+  const launch = smallPostgresLaunch(PORT);
   // As run.ts launches it (`npm run build`, then `npm start`'s flags), plus --trace-gc for the heap floor.
   switchyard.launch(launch); // builds dist/
   const spec = switchyardProcess(launch, 'dist/main.js', [...options.nodeFlags, '--trace-gc']);

@@ -1,10 +1,12 @@
 // What ab.ts and experiments/integrations.ts share: one measured load run
 // against a server already up, and the result files under results/ab/.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HttpRequest } from '../systems/types.ts';
-import { benchDir, repoRoot } from './db.ts';
+import type { HttpRequest, LaunchOptions } from '../systems/types.ts';
+import { assertPortsFree } from './args.ts';
+import { benchDir, postgresUrl, repoRoot } from './db.ts';
 import type { LoadJob, LoadResult } from './load.ts';
 import { cpuSeconds, jsonLines, startPinned, statusMiB, waitQuiet } from './processes.ts';
 import { pretty } from './report.ts';
@@ -20,6 +22,27 @@ export interface Measured {
 }
 
 export type Load = ReturnType<typeof jsonLines>;
+
+/**
+ * What a script measuring one server on core 0 checks first: `port` free and
+ * two cores. Then it moves itself to core 1 and returns a new temporary folder.
+ */
+export async function setUpPinnedRun(script: string, port: number): Promise<string> {
+  await assertPortsFree([port]);
+  if (cpus().length < 2) throw new Error(`${script} needs 2 cores: one for the server, one for the load`);
+  execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  return mkdtempSync(join(tmpdir(), `switchyard-${script.replace(/\.ts$/, '')}-`));
+}
+
+/** Switchyard on `port` over the small Postgres data. Only W8 calls the upstreams, but production needs their URLs to start. */
+export function smallPostgresLaunch(port: number): LaunchOptions {
+  return {
+    port,
+    databaseUrl: postgresUrl('small'),
+    provider: 'postgres',
+    upstreams: { inventoryUrl: 'http://127.0.0.1:9', inventoryApiKey: 'unused', fxUrl: 'http://127.0.0.1:9' },
+  };
+}
 
 /** The load generator (lib/load.ts), pinned to core 1 like the harness's. */
 export function startLoad(logFile: string): { load: Load; child: ChildProcess } {
