@@ -21,7 +21,7 @@ import {
 } from './lib/interleaved.ts';
 import { processTree, startPinned, statusMiB, stopAll, stopGroup, waitQuiet, waitReady } from './lib/processes.ts';
 import { params } from './workloads.ts';
-import { switchyard, switchyardProcess } from './systems/switchyard.ts';
+import { buildSwitchyard, switchyard, switchyardProcess } from './systems/switchyard.ts';
 import type { WorkloadId } from './systems/types.ts';
 
 const PORT = 4822;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const { load } = startLoad(join(work, 'load.log'));
   const launch = smallPostgresLaunch(PORT);
   // As run.ts launches it (`npm run build`, then `npm start`'s flags), plus --trace-gc for the heap floor.
-  switchyard.launch(launch); // builds dist/
+  buildSwitchyard();
   const spec = switchyardProcess(launch, 'dist/main.js', [...options.nodeFlags, '--trace-gc']);
   const logFile = join(work, 'server.log');
   const passes: Pass[] = [];

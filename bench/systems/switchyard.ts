@@ -93,14 +93,18 @@ export function switchyardProcess(
   };
 }
 
+/** What `npm start`'s prestart does: builds dist/ from the working tree. */
+export function buildSwitchyard(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+}
+
 export const switchyard: SystemSpec = {
   name: 'switchyard',
   description: 'Switchyard: schema.graphql bindings, per-request DataLoaders, Fastify + Apollo Server 5',
   providers: ['postgres', 'sqlite'],
   launch: (options) => {
-    // What `npm start` runs (its prestart builds dist/), without npm's own
-    // process in the measured tree.
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+    // What `npm start` runs, without npm's own process in the measured tree.
+    buildSwitchyard();
     return switchyardProcess(options, 'dist/main.js');
   },
   readyPath: '/readyz',
