@@ -12,6 +12,7 @@ import { countingAdapter, type SharedAdapterFactory, type StatementListener } fr
 import { loadDataModel } from './datamodel.ts';
 import { addLikeEscape } from './likeEscape.ts';
 import { withSqlitePragmas } from './sqlitePragmas.ts';
+import { withStatementCache } from './sqliteStatementCache.ts';
 import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
 import { createSqlReads, registerSqlReads, sqlReadsOf } from './sqlReads.ts';
 
@@ -49,9 +50,10 @@ export function createDb({
     const file = sqliteFilePath(url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     // A busy timeout lets concurrent writers wait for the lock instead of failing at once;
-    // WAL and synchronous=FULL (sqlitePragmas.ts); the gate keeps statements out of open transactions.
+    // WAL and synchronous=FULL (sqlitePragmas.ts); the gate keeps statements out of open transactions;
+    // compiled statements are kept per SQL text (sqliteStatementCache.ts).
     const sqlite = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs });
-    const adapter = countingAdapter(sqliteTransactionGate(withSqlitePragmas(sqlite)), {
+    const adapter = countingAdapter(sqliteTransactionGate(withSqlitePragmas(withStatementCache(sqlite))), {
       onStatement,
       rewrite: addLikeEscape,
     });

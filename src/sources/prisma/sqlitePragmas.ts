@@ -12,6 +12,7 @@
 //   failing at once with SQLITE_BUSY.
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
+import { onConnect } from './onConnect.ts';
 
 export const sqliteJournalMode = 'wal';
 /** PRAGMA synchronous reads back as a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
@@ -23,21 +24,11 @@ export class SqliteDurabilityError extends Error {
 
 /** Wraps a SQLite adapter factory so that each new connection is put in WAL mode with synchronous=FULL. */
 export function withSqlitePragmas<F extends SqlDriverAdapterFactory>(factory: F): F {
-  return new Proxy(factory, {
-    get(obj, prop, receiver) {
-      if (prop === 'connect') {
-        return async () => {
-          const adapter = await obj.connect();
-          // A failure here (a read-only directory, a lock held elsewhere) is
-          // reported by checkSqliteDurability, which reads the modes back.
-          await adapter.executeScript(`PRAGMA journal_mode = ${sqliteJournalMode}`).catch(() => undefined);
-          await adapter.executeScript(`PRAGMA synchronous = ${sqliteSynchronous.name}`);
-          return adapter;
-        };
-      }
-      const value = Reflect.get(obj, prop, receiver);
-      return typeof value === 'function' ? value.bind(obj) : value;
-    },
+  return onConnect(factory, async (adapter) => {
+    // A failure here (a read-only directory, a lock held elsewhere) is
+    // reported by checkSqliteDurability, which reads the modes back.
+    await adapter.executeScript(`PRAGMA journal_mode = ${sqliteJournalMode}`).catch(() => undefined);
+    await adapter.executeScript(`PRAGMA synchronous = ${sqliteSynchronous.name}`);
   });
 }
 
