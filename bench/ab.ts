@@ -1,5 +1,6 @@
 // Interleaved A/B of Switchyard against variants of itself: the working tree
-// with a patch applied, other Node/V8 flags, other environment. This is how
+// with a patch applied, other Node/V8 flags, other environment. W1–W7 (W7, the
+// writes, last in each process, with the bench data reset before and after). This is how
 // the candidates of FINDINGS.md were measured: on this 2-core VM the speed of
 // the whole machine drifts from minute to minute, so variants alternate
 // within each round, and only medians over rounds are compared.
@@ -15,6 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { resetWrites } from './data/generate.ts';
 import { repoRoot } from './lib/db.ts';
 import {
   measureLoad,
@@ -30,7 +32,8 @@ import { switchyard, switchyardProcess } from './systems/switchyard.ts';
 import type { WorkloadId } from './systems/types.ts';
 
 const PORT = 4820;
-const READS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+// W7 writes: it runs last in each server process, and the bench data is reset before and after.
+const WORKLOADS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'];
 const usage = `usage: node --import tsx bench/ab.ts --variant name[=spec] ... [--workloads W1,W6] [--connections 10]
   [--rounds 3] [--duration 4] [--warmup 1]
   spec: space-separated items, each patch:<file> (git diff of the working tree), node:<flag> or env:<NAME>=<value>`;
@@ -92,9 +95,10 @@ function parseArgs(argv: string[]) {
     const value = argv[++i];
     if (arg === '--variant') options.variants.push(parseVariant(value ?? ''));
     else if (arg === '--workloads') {
-      options.workloads = (value ?? '').split(',') as WorkloadId[];
-      const bad = options.workloads.filter((w) => !READS.includes(w));
-      if (bad.length) throw new Error(`--workloads: ${bad.join(', ')} not among ${READS.join(', ')} (reads only)`);
+      const given = (value ?? '').split(',') as WorkloadId[];
+      const bad = given.filter((w) => !WORKLOADS.includes(w));
+      if (bad.length) throw new Error(`--workloads: ${bad.join(', ')} not among ${WORKLOADS.join(', ')}`);
+      options.workloads = [...given.filter((w) => w !== 'W7'), ...given.filter((w) => w === 'W7')];
     } else if (arg === '--connections')
       options.connections = (value ?? '').split(',').map((c) => positive('connections', c));
     else if (arg === '--rounds') options.rounds = positive('rounds', value);
@@ -106,6 +110,13 @@ function parseArgs(argv: string[]) {
   if (new Set(options.variants.map((v) => v.name)).size !== options.variants.length)
     throw new Error('variant names must differ');
   return options;
+}
+
+/** Undoes W7's writes in the databases the variants use: Postgres, and SQLite if a variant points there. */
+async function resetBenchWrites(variants: Variant[]): Promise<void> {
+  const onSqlite = variants.some((v) => v.env.DATABASE_URL?.startsWith('file:'));
+  if (variants.some((v) => !v.env.DATABASE_URL?.startsWith('file:'))) await resetWrites('postgres', 'small');
+  if (onSqlite) await resetWrites('sqlite', 'small');
 }
 
 /** Builds the working tree, with `patches` applied, as `npm run build` would; returns dist/main.js. */
@@ -142,7 +153,9 @@ async function main(): Promise<void> {
   const { load } = startLoad(join(work, 'load.log'));
   const launch = smallPostgresLaunch(PORT);
   const samples: Sample[] = [];
+  const undoWrites = options.workloads.includes('W7') ? () => resetBenchWrites(options.variants) : async () => {};
   try {
+    await undoWrites();
     for (let round = 1; round <= options.rounds; round++) {
       // Rotate the order so no variant always runs first (or last) in a round.
       const shift = (round - 1) % options.variants.length;
@@ -174,6 +187,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll();
+    await undoWrites();
     rmSync(work, { recursive: true, force: true });
   }
   const table = report(options, samples);

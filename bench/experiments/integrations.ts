@@ -1,7 +1,9 @@
 // What the HTTP integration and Apollo Server cost per request, with no data
 // source: W1's query against integration-server.ts in each mode, interleaved
 // rounds, server on core 0 and load on core 1 (FINDINGS.md, "Fastify against
-// other integrations").
+// other integrations"). The floor (systems/floor-server.ts, W1 from the small
+// Postgres data) runs in the same rounds: issue 3 asks W1 within 3× of it, and
+// the modes show how close a server can come with no database at all.
 //
 //   node --import tsx bench/experiments/integrations.ts [rounds] [seconds]
 import { execFileSync } from 'node:child_process';
@@ -10,22 +12,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertPortsFree } from '../lib/args.ts';
 import { repoRoot } from '../lib/db.ts';
-import { measureLoad, startLoad, writeAbResult, type Measured } from '../lib/interleaved.ts';
+import { measureLoad, smallPostgresLaunch, startLoad, writeAbResult, type Measured } from '../lib/interleaved.ts';
 import { processTree, startPinned, stopAll, stopGroup } from '../lib/processes.ts';
 import { median } from '../lib/report.ts';
+import { floor } from '../systems/floor.ts';
 import { switchyard } from '../systems/switchyard.ts';
 
 const PORT = 4821;
-const MODES = ['fastify', 'standalone', 'node-http'] as const;
+const MODES = ['fastify', 'standalone', 'node-http', 'floor'] as const;
+type Mode = (typeof MODES)[number];
 const rounds = Number(process.argv[2] ?? 3);
 const duration = Number(process.argv[3] ?? 4);
 const w1 = switchyard.requests('W1');
+const requestsOf = (mode: Mode) => (mode === 'floor' ? floor.requests('W1') : w1);
+
+/** The server process of `mode`: integration-server.ts, or the floor on the small Postgres data. */
+function serverOf(mode: Mode) {
+  if (mode === 'floor') return floor.launch(smallPostgresLaunch(PORT));
+  return {
+    command: process.execPath,
+    args: ['--import', 'tsx', 'bench/experiments/integration-server.ts', mode, String(PORT)],
+    env: { NODE_ENV: 'production' },
+    cwd: repoRoot,
+  };
+}
 
 /** Until W1's request answers 200 (Apollo's standalone server has no plain health route). */
-async function answering(): Promise<void> {
+async function answering(mode: Mode): Promise<void> {
   for (let i = 0; i < 150; i++) {
     try {
-      const r = w1[0]!;
+      const r = requestsOf(mode)[0]!;
       const res = await fetch(`http://127.0.0.1:${PORT}${r.path}`, {
         method: r.method,
         headers: r.headers,
@@ -50,20 +66,11 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const shift = (round - 1) % MODES.length;
       for (const mode of [...MODES.slice(shift), ...MODES.slice(0, shift)]) {
-        const server = startPinned(
-          0,
-          {
-            command: process.execPath,
-            args: ['--import', 'tsx', 'bench/experiments/integration-server.ts', mode, String(PORT)],
-            env: { NODE_ENV: 'production' },
-            cwd: repoRoot,
-          },
-          join(work, 'servers.log'),
-        );
-        await answering();
+        const server = startPinned(0, serverOf(mode), join(work, 'servers.log'));
+        await answering(mode);
         const measured = await measureLoad(load, processTree(server.pid!), {
           url: `http://127.0.0.1:${PORT}`,
-          requests: w1,
+          requests: requestsOf(mode),
           connections: 10,
           duration,
           warmup: 1,
@@ -79,12 +86,16 @@ async function main(): Promise<void> {
     await stopAll();
     rmSync(work, { recursive: true, force: true });
   }
-  const rows = ['| server | req/s | ÷ fastify | CPU ms/req | errors |', '| --- | ---: | ---: | ---: | ---: |'];
+  const rows = [
+    '| server | req/s | ÷ fastify | ÷ floor | CPU ms/req | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const rps = (mode: string) => median(samples.filter((s) => s.mode === mode).map((s) => s.rps))!;
   for (const mode of MODES) {
     const mine = samples.filter((s) => s.mode === mode);
     rows.push(
       `| ${mode} | ${rps(mode).toFixed(0)} | ${(rps(mode) / rps('fastify')).toFixed(2)} | ` +
+        `${(rps(mode) / rps('floor')).toFixed(2)} | ` +
         `${median(mine.map((s) => s.cpuMsPerRequest))!.toFixed(3)} | ${mine.reduce((n, s) => n + s.errors, 0)} |`,
     );
   }
@@ -93,7 +104,8 @@ async function main(): Promise<void> {
   const note =
     `W1's query, no database, 10 connections; ${rounds} rounds of ${duration} s, modes alternating; medians. ` +
     'fastify: Fastify + @as-integrations/fastify + Apollo Server; standalone: Apollo’s node:http server; ' +
-    'node-http: node:http + graphql-js with cached documents, no Apollo.';
+    'node-http: node:http + graphql-js with cached documents, no Apollo; ' +
+    'floor: systems/floor-server.ts answering W1 (GET /W1) with one prepared statement on the small Postgres data.';
   const file = await writeAbResult('-integrations', 'bench/experiments/integrations.ts', note, table, { samples });
   console.log(`written: ${file}`);
 }
