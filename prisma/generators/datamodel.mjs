@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prisma generator: writes the data model facts that binding validation needs
-// (lists, required, ids, unique keys, relation keys) as compact JSON. The
+// (lists, required, ids, unique keys, relation keys) and the SQL write path
+// (defaults, @updatedAt, native types) need, as compact JSON. The
 // generated client's own runtime data model omits them, and reading the full
 // DMMF at startup would mean shipping the schema parser in the gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,12 @@ generatorHandler({
         isRequired: f.isRequired,
         isId: f.isId,
         hasDefault: f.hasDefaultValue || f.isUpdatedAt,
+        // What the SQL write path must supply as Prisma would: a literal, or a
+        // function ({ name: 'now' | 'autoincrement' | 'uuid' | …, args }).
+        default: f.hasDefaultValue ? (f.default ?? null) : null,
+        isUpdatedAt: f.isUpdatedAt ?? false,
+        // @db.* types: the driver adapter formats some values by them (Date, Time).
+        nativeType: f.nativeType ?? null,
         relationName: f.relationName ?? null,
         relationFromFields: f.relationFromFields ?? [],
         relationToFields: f.relationToFields ?? [],

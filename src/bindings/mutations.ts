@@ -5,7 +5,8 @@ import { getNamedType, type GraphQLInputObjectType, type GraphQLObjectType, type
 import { badUserInput } from '../errors/GatewayError.ts';
 import { fromPrismaError } from '../errors/prismaErrors.ts';
 import type { GatewayContext } from '../graphql/context.ts';
-import { delegate, type Row, type Where } from '../sources/prisma/batch.ts';
+import type { Row, Where } from '../sources/prisma/batch.ts';
+import { createRow, deleteRow, updateRow } from '../sources/prisma/writes.ts';
 import type { FieldBinding, InputSpec, KeyArg } from './plan.ts';
 import { checkConstraint, readConstraint, toColumnValue } from './values.ts';
 
@@ -57,8 +58,8 @@ export function mutationResolver(
   const model = binding.model.name;
 
   return async (_parent: unknown, args: Args, ctx: GatewayContext): Promise<Row> => {
-    const db = delegate(ctx.db, model);
-    // Prisma takes extra filters beside the unique key (`{ id, AND: [...] }`).
+    const { db } = ctx;
+    // Extra filters go beside the unique key (`{ id, AND: [...] }`).
     const restricted = (key: Where): Where => {
       const restrict = ctx.auth.rowWhere(rowType);
       return restrict ? { ...key, AND: [restrict] } : key;
@@ -68,7 +69,7 @@ export function mutationResolver(
       case 'create': {
         const data = toData(schema, inputType(binding), binding.input, args[binding.inputArg] as Args);
         ctx.auth.assertCanWrite(rowType, data, `create ${rowType}`);
-        run = () => db.create({ data });
+        run = () => createRow(db, model, data);
         break;
       }
       case 'update': {
@@ -76,12 +77,12 @@ export function mutationResolver(
         const data = toData(schema, inputType(binding), binding.input, args[binding.inputArg] as Args);
         if (Object.keys(data).length === 0) throw badUserInput(`${at}: input sets no field`);
         ctx.auth.assertKeepsOwner(rowType, data, `update ${rowType}`);
-        run = () => db.update({ where, data });
+        run = () => updateRow(db, model, where, data);
         break;
       }
       case 'delete': {
         const where = restricted(keyWhere(at, binding.keys, args));
-        run = () => db.delete({ where });
+        run = () => deleteRow(db, model, where);
         break;
       }
     }

@@ -1,9 +1,11 @@
-// Maps the Prisma errors a client can cause (a duplicate key, a row that is not
-// there, a dangling reference) onto safe errors. Anything else stays unsafe and
+// Maps the database errors a client can cause (a duplicate key, a row that is
+// not there, a dangling reference), whether they come through Prisma's client
+// or the SQL paths, onto safe errors. Anything else stays unsafe and
 // is masked, because its message may contain SQL or schema details.
 import { ErrorCode } from './codes.ts';
 import { GatewayError } from './GatewayError.ts';
-import { isTransactionConflict } from '../sources/prisma/retryOnConflict.ts';
+import { driverAdapterCause, isTransactionConflict } from '../sources/prisma/retryOnConflict.ts';
+import { RowNotFound } from '../sources/prisma/sqlWrites.ts';
 
 interface PrismaKnownError {
   name: string;
@@ -23,10 +25,24 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
   );
 }
 
-/** Returns a safe error for a client-caused Prisma failure, or the error unchanged. */
+// The Prisma code a failure stands for: Prisma's own, or the one Prisma gives
+// the same adapter failure or missing row when the SQL paths (sqlReads.ts,
+// sqlWrites.ts) meet it without Prisma.
+function prismaCodeOf(error: unknown): string | undefined {
+  if (isPrismaKnownError(error)) return error.code;
+  if (error instanceof RowNotFound) return 'P2025';
+  const kind =
+    error instanceof Error && error.name === 'DriverAdapterError' ? driverAdapterCause(error)?.kind : undefined;
+  return kind === 'UniqueConstraintViolation'
+    ? 'P2002'
+    : kind === 'ForeignKeyConstraintViolation'
+      ? 'P2003'
+      : undefined;
+}
+
+/** Returns a safe error for a client-caused database failure (through Prisma or the SQL paths), or the error unchanged. */
 export function fromPrismaError(error: unknown, model: string): unknown {
-  if (!isPrismaKnownError(error)) return error;
-  switch (error.code) {
+  switch (prismaCodeOf(error)) {
     case 'P2002':
       return new GatewayError(ErrorCode.CONFLICT, `A ${model} with the same unique value already exists`, {
         model,
@@ -41,7 +57,7 @@ export function fromPrismaError(error: unknown, model: string): unknown {
       );
     // Transient: the transaction was rolled back whole, so the client may simply retry.
     case 'P2028':
-      return transactionOutOfTime.test(error.message)
+      return transactionOutOfTime.test((error as Error).message)
         ? new GatewayError(
             ErrorCode.SERVICE_UNAVAILABLE,
             'The database did not complete the operation in time; nothing was changed',

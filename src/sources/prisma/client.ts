@@ -15,6 +15,7 @@ import { withSqlitePragmas } from './sqlitePragmas.ts';
 import { withStatementCache } from './sqliteStatementCache.ts';
 import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
 import { createSqlReads, registerSqlReads, sqlReadsOf } from './sqlReads.ts';
+import { createSqlWrites, registerSqlWrites } from './sqlWrites.ts';
 
 export type Db = SqliteClient;
 
@@ -58,7 +59,7 @@ export function createDb({
       rewrite: addLikeEscape,
     });
     const db = new SqliteClient({ adapter, transactionOptions });
-    return withSqlReads(db, adapter, { schema: 'main', dialect: 'sqlite' });
+    return withSqlPaths(db, adapter, { schema: 'main', dialect: 'sqlite' });
   }
   // Statements of the SQL read path are prepared once per connection (named);
   // Prisma's own are not (no name).
@@ -72,18 +73,21 @@ export function createDb({
     { onStatement },
   );
   const db = new PostgresClient({ adapter, transactionOptions }) as unknown as Db;
-  return withSqlReads(db, adapter, { schema, statementNames, dialect: 'postgres' });
+  return withSqlPaths(db, adapter, { schema, statementNames, dialect: 'postgres' });
 }
 
-// Gives `db` the SQL read path (sqlReads.ts) over the adapter's shared
+// Gives `db` the SQL read and write paths (sqlReads.ts, sqlWrites.ts) over the adapter's shared
 // connection: the pool (or SQLite connection) Prisma uses too, connected
 // without Prisma's query compiler (countingAdapter.ts).
-function withSqlReads(
+function withSqlPaths(
   db: Db,
   adapter: SharedAdapterFactory<SqlDriverAdapterFactory>,
   options: Pick<Parameters<typeof createSqlReads>[1], 'schema' | 'statementNames' | 'dialect'>,
 ): Db {
-  registerSqlReads(db, createSqlReads(loadDataModel(), { ...options, adapter: () => adapter.connect() }));
+  const datamodel = loadDataModel();
+  const connect = () => adapter.connect();
+  registerSqlReads(db, createSqlReads(datamodel, { ...options, adapter: connect }));
+  registerSqlWrites(db, createSqlWrites(datamodel, { ...options, adapter: connect }));
   // $disconnect closes the connection also when only the SQL read path opened it.
   const disconnect = db.$disconnect.bind(db);
   db.$disconnect = async () => {

@@ -12,10 +12,18 @@ export interface ModelField {
   isRequired: boolean;
   isId: boolean;
   hasDefault: boolean;
+  /** The @default: a literal value, or a function Prisma or the database evaluates. */
+  default?: FieldDefault | null;
+  /** @updatedAt: Prisma sets it to the current time on every write. */
+  isUpdatedAt?: boolean;
+  /** The @db.* type, as [name, args]; null when the provider's default type. */
+  nativeType?: [string, string[]] | null;
   relationName: string | null;
   relationFromFields: string[];
   relationToFields: string[];
 }
+
+export type FieldDefault = { name: string; args: unknown[] } | string | number | boolean | unknown[];
 
 export interface Model {
   name: string;

@@ -6,7 +6,7 @@
 // aborted attempt changed nothing, so running the function again is safe; any
 // other error is thrown at once.
 
-interface DriverAdapterCause {
+export interface DriverAdapterCause {
   kind?: string;
   originalCode?: string;
 }
@@ -20,15 +20,21 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
+/**
+ * What the driver adapter said of a failure: from a Prisma error that wraps
+ * it, or from the adapter's own DriverAdapterError (the SQL read and write
+ * paths call the adapter directly).
+ */
+export function driverAdapterCause(error: unknown): DriverAdapterCause | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'DriverAdapterError' && typeof error.cause === 'object') return error.cause as DriverAdapterCause;
+  return (error as { meta?: { driverAdapterError?: { cause?: DriverAdapterCause } } }).meta?.driverAdapterError?.cause;
+}
+
 /** True for an error meaning "the transaction lost a race and was rolled back; try again". */
 export function isTransactionConflict(error: unknown): boolean {
-  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
-  const { code, meta } = error as Error & {
-    code: string;
-    meta?: { driverAdapterError?: { cause?: DriverAdapterCause } };
-  };
-  if (code === 'P2034') return true;
-  const cause = meta?.driverAdapterError?.cause;
+  if ((error as { code?: unknown } | null)?.code === 'P2034') return true;
+  const cause = driverAdapterCause(error);
   return cause?.kind === 'TransactionWriteConflict' || (cause?.originalCode ?? '').startsWith('SQLITE_BUSY');
 }
 
