@@ -174,6 +174,32 @@ export function answersAsPrismaDoes(context: () => { t: TestDatabase; reads: Sql
     }
   });
 
+  it('counts rows, and rows per key, as Prisma does, in one statement each', async () => {
+    const { t, reads } = context();
+    const filters: (Where | undefined)[] = [undefined, { pages: { gte: 200 } }, { id: { in: [] } }];
+    for (const where of filters) {
+      const keys = [1, 2, 3, 999999];
+      const byKey: Where = { authorId: { in: keys } };
+      const total = await delegate(t.db, 'Book').count(where ? { where } : {});
+      const groups = await delegate(t.db, 'Book').groupBy({
+        by: ['authorId'],
+        where: where ? { AND: [byKey, where] } : byKey,
+        _count: { _all: true },
+      });
+      t.statements.length = 0;
+      expect(await reads.count('Book', where)!).toBe(total);
+      // A key with no rows is left out, as from Prisma's groupBy.
+      expect(await reads.countByKeys('Book', 'authorId', keys, where)!).toEqual(
+        new Map(groups.map((g) => [g.authorId, (g._count as { _all: number })._all])),
+      );
+      expect(t.statements).toHaveLength(2);
+    }
+    expect((await reads.countByKeys('Book', 'authorId', [1, 2], undefined)!).get(1)).toBeGreaterThan(0);
+    // What it cannot express goes to Prisma.
+    expect(reads.count('Book', { title: { contains: 'a' } })).toBeUndefined();
+    expect(reads.countByKeys('Book', 'author', [1], undefined)).toBeUndefined();
+  });
+
   it('reads a page with its to-one relations in one statement, reporting each related row', async () => {
     const { t, reads } = context();
     const found = new Map<unknown, unknown>();

@@ -1,4 +1,5 @@
-// Batch functions over Prisma: plain keys in, rows out, one statement each.
+// Batch functions over Prisma: plain keys in, rows out, one statement each,
+// through the SQL read path (sqlReads.ts) where it can express them.
 // They know nothing of GraphQL or DataLoader; loaders align the rows to keys.
 import type { Db } from './client.ts';
 import { delegateName } from './datamodel.ts';
@@ -62,6 +63,8 @@ export async function countByKeys(
   keys: readonly unknown[],
   where?: Where,
 ): Promise<Map<unknown, number>> {
+  const sql = sqlReadsOf(db)?.countByKeys(model, field, keys, where);
+  if (sql) return sql;
   const byKey: Where = { [field]: { in: [...keys] } };
   const groups = await delegate(db, model).groupBy({
     by: [field],
@@ -100,5 +103,5 @@ export function findPage(
 }
 
 export function countRows(db: Db, model: string, where?: Where): Promise<number> {
-  return delegate(db, model).count(where ? { where } : {});
+  return sqlReadsOf(db)?.count(model, where) ?? delegate(db, model).count(where ? { where } : {});
 }

@@ -2,7 +2,8 @@
 // or SQLite connection, same statement counting), skipping Prisma's query planning and
 // row mapping, which cost about twice what the database driver does. Only the
 // shapes the gateway reads most take this path: rows by keys (optionally at
-// most n per key, for nested connections) and root pages, filtered by column
+// most n per key, for nested connections), root pages, and the counts of
+// either (a connection's totalCount), filtered by column
 // comparisons (keys, cursor bounds, simple client filters). Anything else —
 // relation filters, text patterns, Decimal/Json/Bytes columns — returns
 // undefined and the caller asks Prisma, so both paths answer the same.
@@ -69,6 +70,15 @@ export interface SqlReads {
     model: string,
     query: ReadQuery & { take: number; joins?: readonly ToOneJoin[]; children?: readonly ToManyJoin[] },
   ): Promise<Row[]> | undefined;
+  /** How many rows match `where` (a connection's totalCount). */
+  count(model: string, where: Where | undefined): Promise<number> | undefined;
+  /** How many rows match per value of `field` among `keys`; keys with none are absent. */
+  countByKeys(
+    model: string,
+    field: string,
+    keys: readonly unknown[],
+    where: Where | undefined,
+  ): Promise<Map<unknown, number>> | undefined;
 }
 
 /**
@@ -221,19 +231,10 @@ export function createSqlReads(
   };
   const width = (segments: Segment[]) => segments.reduce((n, s) => n + s.names.length, 0);
 
-  // Builds with `build`; undefined when the query needs Prisma.
-  function attempt(
-    model: string,
-    build: (tables: (name: string) => Table) => {
-      statement: Statement;
-      sql: string;
-      segments: Segment[];
-      children?: ChildSegment[];
-    },
-  ): Promise<Row[][]> | undefined {
-    let built: ReturnType<typeof build>;
+  // What `build` makes of the query; undefined when the query needs Prisma.
+  function attemptBuild<T>(build: (tables: (name: string) => Table) => T): T | undefined {
     try {
-      built = build((name) => {
+      return build((name) => {
         const table = tables.get(name);
         if (!table) throw new Unsupported(name);
         return table;
@@ -242,8 +243,38 @@ export function createSqlReads(
       if (error instanceof Unsupported) return undefined;
       throw error;
     }
-    return run(built.statement, built.sql, built.segments, built.children);
   }
+
+  // Builds with `build` and runs it; undefined when the query needs Prisma.
+  function attempt(
+    build: (tables: (name: string) => Table) => {
+      statement: Statement;
+      sql: string;
+      segments: Segment[];
+      children?: ChildSegment[];
+    },
+  ): Promise<Row[][]> | undefined {
+    const built = attemptBuild(build);
+    return built && run(built.statement, built.sql, built.segments, built.children);
+  }
+
+  // Counts need none of run()'s forms: a few plain rows, one or two values each.
+  function attemptCount<B extends { statement: Statement; sql: string }, T>(
+    build: (tables: (name: string) => Table) => B,
+    read: (rows: unknown[][], built: B) => T,
+  ): Promise<T> | undefined {
+    const built = attemptBuild(build);
+    if (!built) return undefined;
+    nameStatement(options.statementNames, built.sql);
+    return options
+      .adapter()
+      .then((adapter) =>
+        adapter.queryRaw({ sql: built.sql, args: built.statement.args, argTypes: built.statement.types }),
+      )
+      .then((result) => read(result.rows as unknown[][], built));
+  }
+  // count(*) is a bigint: Postgres's adapter hands it over as text.
+  const countOf = (value: unknown) => Number(value);
 
   return {
     ping: async () => {
@@ -252,7 +283,7 @@ export function createSqlReads(
     },
 
     findByKeys: (model, field, keys, query) =>
-      attempt(model, (table) => {
+      attempt((table) => {
         const s = new Statement(table(model));
         const { sql: columns, names } = s.select(query.columns);
         const key = s.column(field);
@@ -278,7 +309,7 @@ export function createSqlReads(
     findPage: (model, query) => {
       const joins = query.joins ?? [];
       const children = query.children ?? [];
-      const read = attempt(model, (table) => {
+      const read = attempt((table) => {
         const s = new Statement(table(model), joins.length || children.length ? 't0' : undefined);
         const { sql: columns, names } = s.select(query.columns);
         const segments: Segment[] = [segmentOf(s.table, names)];
@@ -342,6 +373,36 @@ export function createSqlReads(
         return rows!;
       });
     },
+
+    count: (model, where) =>
+      attemptCount(
+        (table) => {
+          const s = new Statement(table(model));
+          const filter = s.where(where);
+          return {
+            statement: s,
+            sql: `SELECT count(*) FROM ${s.table.name}${filter === 'TRUE' ? '' : ` WHERE ${filter}`}`,
+          };
+        },
+        (rows) => countOf(rows[0]![0]),
+      ),
+
+    countByKeys: (model, field, keys, where) =>
+      attemptCount(
+        (table) => {
+          const s = new Statement(table(model));
+          const key = s.column(field);
+          // In text order: SQLite binds parameters by position.
+          const oneOfKeys = s.oneOf(key, keys);
+          const filter = s.where(where);
+          const sql = `SELECT ${key.sql}, count(*) FROM ${s.table.name} WHERE ${oneOfKeys}${filter === 'TRUE' ? '' : ` AND ${filter}`} GROUP BY ${key.sql}`;
+          return { statement: s, sql, keys: segmentOf(s.table, [field]) };
+        },
+        (rows, built) => {
+          const keyRows = rowsOf(rows, 0, built.keys);
+          return new Map(rows.map((row, i) => [keyRows[i]![field], countOf(row[1])]));
+        },
+      ),
   };
 }
 
