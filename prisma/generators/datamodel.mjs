@@ -4,7 +4,7 @@
 // (defaults, @updatedAt, native types) need, as compact JSON. The
 // generated client's own runtime data model omits them, and reading the full
 // DMMF at startup would mean shipping the schema parser in the gateway.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import generatorHelper from '@prisma/generator-helper';
 
@@ -12,7 +12,7 @@ const { generatorHandler } = generatorHelper; // a CommonJS package
 
 generatorHandler({
   onManifest: () => ({ prettyName: 'Switchyard data model', defaultOutput: './datamodel.json' }),
-  onGenerate: async ({ dmmf, generator }) => {
+  onGenerate: async ({ dmmf, generator, datasources }) => {
     const out = generator.output?.value;
     if (!out) throw new Error('datamodel generator: output is required');
     const models = dmmf.datamodel.models.map((m) => ({
@@ -45,7 +45,15 @@ generatorHandler({
       })),
     }));
     const enums = dmmf.datamodel.enums.map((e) => ({ name: e.name, values: e.values.map((v) => v.name) }));
+    // With relationMode = "prisma" the database holds no foreign keys, so a
+    // relation's key may point nowhere; bindings then read the row to know.
+    // The generator options carry the datasource's file, not its settings.
+    const datasource = datasources[0]?.sourceFilePath;
+    const relationMode =
+      datasource && /^\s*relationMode\s*=\s*"prisma"/m.test(readFileSync(datasource, 'utf8'))
+        ? 'prisma'
+        : 'foreignKeys';
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ models, enums }, null, 2) + '\n');
+    writeFileSync(out, JSON.stringify({ relationMode, models, enums }, null, 2) + '\n');
   },
 });

@@ -22,6 +22,7 @@ import type { BindingPlan, FieldBinding } from './plan.ts';
 import { denied } from './auth/RequestAuth.ts';
 import { signature } from './signature.ts';
 import {
+  answeredByKey,
   selectedColumns,
   selectedToMany,
   selectsPageInfo,
@@ -219,6 +220,9 @@ function resolverFor(
         const key = parent[parentKey];
         if (key === null || key === undefined) return null;
         const where = ctx.auth.rowWhere(rowType);
+        // `book { id }` needs no read: the parent's foreign key is the row's
+        // key, and the database guarantees the row (unless a row rule could hide it).
+        if (!where && answeredByKey(binding, selectedColumns(plan, info, target))) return { [targetKey]: key };
         const loader = perField(loaders, info, ctx, () =>
           ctx.loaders.row(target.name, targetKey, withColumns(selectedColumns(plan, info, target), targetKey), where),
         );

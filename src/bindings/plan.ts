@@ -44,7 +44,15 @@ export type FieldBinding =
   | { kind: 'find'; model: Model; keys: KeyArg[]; nullable: boolean }
   | { kind: 'list'; model: Model; args: ListArgs }
   | { kind: 'column'; column: string }
-  | { kind: 'toOne'; target: Model; parentKey: string; targetKey: string; nullable: boolean }
+  | {
+      kind: 'toOne';
+      target: Model;
+      parentKey: string;
+      targetKey: string;
+      nullable: boolean;
+      /** parentKey is a foreign key the database enforces: a row with that targetKey exists. */
+      enforced: boolean;
+    }
   | {
       kind: 'toMany';
       target: Model;

@@ -156,6 +156,7 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
           parentKey: rel.relationFromFields[0]!,
           targetKey: rel.relationToFields[0]!,
           nullable,
+          enforced: dm.relationMode !== 'prisma',
         };
       if (opposite?.relationFromFields.length === 1)
         return {
@@ -164,6 +165,8 @@ export function readBindings(schema: GraphQLSchema, dm: DataModel): BindingPlan 
           parentKey: opposite.relationToFields[0]!,
           targetKey: opposite.relationFromFields[0]!,
           nullable,
+          // The key is the target's: the parent may have no such row.
+          enforced: false,
         };
       return void problem(`${at}: relation "${rel.name}" has a composite key, which bindings do not support`);
     }

@@ -128,6 +128,15 @@ export function selectsPageInfo(info: GraphQLResolveInfo): boolean {
   return subFields(info, returned, [...info.fieldNodes]).has('pageInfo');
 }
 
+/**
+ * Whether a to-one relation's selection is answered by the parent's foreign
+ * key alone (`book { id }`): it asks for nothing but the key, and the
+ * database guarantees the row. The caller must also know no row rule hides it.
+ */
+export function answeredByKey(binding: Extract<FieldBinding, { kind: 'toOne' }>, columns: Columns): boolean {
+  return binding.enforced && columns?.length === 1 && columns[0] === binding.targetKey;
+}
+
 export interface SelectedToOne {
   binding: Extract<FieldBinding, { kind: 'toOne' }>;
   /** The GraphQL type the relation returns (whose @auth rules apply). */
@@ -151,6 +160,7 @@ export function selectedToOne(plan: BindingPlan, info: GraphQLResolveInfo): Sele
     if (binding?.kind !== 'toOne') continue;
     const type = getNamedType(selection.type.getFields()[name]!.type) as GraphQLObjectType;
     const columns = columnsOfType(plan, info, type, binding.target, nodes);
+    if (answeredByKey(binding, columns)) continue; // its resolver needs no row
     found.push({ binding, typeName: type.name, columns: withColumns(columns, binding.targetKey) });
   }
   return found;

@@ -35,6 +35,8 @@ export interface Model {
 }
 
 export interface DataModel {
+  /** "prisma": the database has no foreign keys (Prisma's relationMode); absent means it has them. */
+  relationMode?: 'foreignKeys' | 'prisma';
   models: Model[];
   enums: { name: string; values: string[] }[];
 }

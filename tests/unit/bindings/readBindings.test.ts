@@ -50,6 +50,15 @@ describe('readBindings', () => {
     expect([...plan.models.keys()].sort()).toEqual(['Author', 'Book', 'Customer', 'Order', 'OrderLine', 'Review']);
   });
 
+  it('marks a to-one relation enforced only when the parent holds a foreign key the database has', () => {
+    const sdl = readSchemaFile('schema.graphql');
+    const { plan } = createSchema({ sdl, datamodel, resolvers });
+    expect(plan.fields.get('Review.book')).toMatchObject({ kind: 'toOne', parentKey: 'bookId', enforced: true });
+    // relationMode = "prisma": no foreign keys in the database, so the row may not be there.
+    const noForeignKeys = createSchema({ sdl, datamodel: { ...datamodel, relationMode: 'prisma' }, resolvers });
+    expect(noForeignKeys.plan.fields.get('Review.book')).toMatchObject({ kind: 'toOne', enforced: false });
+  });
+
   it('reports a @model name that names no model, listing the models, and nothing else', () => {
     expect(
       problemsOf(`type Author @model(name: "Autor") { id: ID! } type Query { author(id: ID!): Author @find }`),
