@@ -1,0 +1,1 @@
+SELECT coalesce(json_agg(json_build_array("c0", "c1", "c2", "c3")), '[]') FROM (SELECT "id" AS "c0", "isbn" AS "c1", "priceCents" AS "c2", "title" AS "c3" FROM "public"."Book" ORDER BY "id" ASC LIMIT 50) AS "rows";

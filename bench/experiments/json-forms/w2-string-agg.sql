@@ -1,0 +1,1 @@
+SELECT '[' || coalesce(string_agg('[' || coalesce("c0"::text, 'null') || ',' || coalesce(to_json("c1")::text, 'null') || ',' || coalesce("c2"::text, 'null') || ',' || coalesce(to_json("c3")::text, 'null') || ']', ','), '') || ']' FROM (SELECT "id" AS "c0", "isbn" AS "c1", "priceCents" AS "c2", "title" AS "c3" FROM "public"."Book" ORDER BY "id" ASC LIMIT 50) AS "rows";
