@@ -262,6 +262,37 @@ const pgColumns = async (database: string, table: string) =>
   ).map((r) => r.column_name);
 
 // Skipped only outside CI when Postgres is unreachable (testProviders() prints why); in CI it runs or fails.
+// The data model generator (prisma/generators/datamodel.mjs) records whether
+// the database holds foreign keys: bindings answer `book { id }` from the key
+// only when it does.
+describe("the data model generator, on the datasource's relationMode", () => {
+  const relationModeOf = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, 'src/generated/datamodel.json'), 'utf8')) as { relationMode: string })
+      .relationMode;
+
+  it(
+    'records foreign keys by default and "prisma" when the datasource says so',
+    () => {
+      const dir = makeWorkspace();
+      const url = 'file:./data/dev.db';
+      let run = prisma(dir, url, 'generate');
+      expect(run.status, run.output).toBe(0);
+      expect(relationModeOf(dir)).toBe('foreignKeys');
+
+      const datasource = join(dir, 'prisma/sqlite/datasource.prisma');
+      const text = readFileSync(datasource, 'utf8');
+      writeFileSync(
+        datasource,
+        text.replace('provider = "sqlite"', 'provider     = "sqlite"\n  relationMode = "prisma"'),
+      );
+      run = prisma(dir, url, 'generate');
+      expect(run.status, run.output).toBe(0);
+      expect(relationModeOf(dir)).toBe('prisma');
+    },
+    TIMEOUT,
+  );
+});
+
 describe.skipIf(!postgresUp)('prisma CLI on PostgreSQL, offline', () => {
   const dir = makeWorkspace();
   const stamp = `${process.pid}_${Date.now().toString(36)}`;
