@@ -23,7 +23,6 @@
 // escapes JSON strings a character at a time (about 8 ns each), so a shape
 // whose rows prove long (long text: 1000 reviews with 200-character bodies
 // took 1.7 ms more in Postgres than plain rows) goes back to plain rows.
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
 import type { DataModel } from './datamodel.ts';
 import {
@@ -38,6 +37,7 @@ import {
   type OrderBy,
   type Row,
   type Segment,
+  type SqlPathOptions,
   type Table,
   type Where,
 } from './sqlStatement.ts';
@@ -123,15 +123,10 @@ interface ChildSegment extends Segment {
 
 export function createSqlReads(
   datamodel: DataModel,
-  options: {
-    schema: string;
-    adapter: () => Promise<SqlDriverAdapter>;
-    /** Postgres: where statement texts get their prepared-statement names (client.ts). */
-    statementNames?: Map<string, string>;
+  // On SQLite a statement's own rows come plain, its to-many pages as JSON.
+  options: SqlPathOptions & {
     /** Read every shape as plain rows, never JSON (tests compare the two forms). */
     plainRows?: boolean;
-    /** Postgres unless told. On SQLite a statement's own rows come plain, its to-many pages as JSON. */
-    dialect?: Dialect;
   },
 ): SqlReads {
   const dialect = options.dialect ?? 'postgres';

@@ -3,7 +3,7 @@
 // paths handle, parameters in each dialect's form, Prisma-style filters and
 // orders as SQL, and rows of values back into Prisma-shaped objects. What it
 // cannot express throws Unsupported, and the caller leaves the query to Prisma.
-import type { SqlQuery } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { Model, ModelField } from './datamodel.ts';
 import { parseTimestamp } from './parseTimestamp.ts';
 
@@ -54,6 +54,18 @@ const argTypes: Record<string, SqlQuery['argTypes'][number]['scalarType']> = {
 
 /** The databases the SQL paths write SQL for. */
 export type Dialect = 'postgres' | 'sqlite';
+
+/** What both SQL paths are made with (client.ts). */
+export interface SqlPathOptions {
+  /** The schema the tables are in: `main` on SQLite. */
+  schema: string;
+  /** The driver adapter's connection, shared with Prisma. */
+  adapter: () => Promise<SqlDriverAdapter>;
+  /** Postgres: where statement texts get their prepared-statement names (client.ts). */
+  statementNames?: Map<string, string>;
+  /** Postgres unless told. */
+  dialect?: Dialect;
+}
 
 export interface Table {
   name: string; // quoted, schema-qualified

@@ -13,7 +13,6 @@
 // (uuid(), cuid(), …), a filter beyond column comparisons, an update that
 // sets nothing. tests/integration/sqlWrites.test.ts writes through both
 // paths on both databases and compares.
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
 import type { DataModel, Model, ModelField } from './datamodel.ts';
 import {
@@ -26,6 +25,7 @@ import {
   type Dialect,
   type Row,
   type Segment,
+  type SqlPathOptions,
   type Table,
   type Where,
 } from './sqlStatement.ts';
@@ -95,16 +95,7 @@ function writableOf(model: Model, schema: string, dialect: Dialect): Writable | 
   };
 }
 
-export function createSqlWrites(
-  datamodel: DataModel,
-  options: {
-    schema: string;
-    adapter: () => Promise<SqlDriverAdapter>;
-    /** Postgres: where statement texts get their prepared-statement names (client.ts). */
-    statementNames?: Map<string, string>;
-    dialect?: Dialect;
-  },
-): SqlWrites {
+export function createSqlWrites(datamodel: DataModel, options: SqlPathOptions): SqlWrites {
   const dialect = options.dialect ?? 'postgres';
   const writables = new Map(datamodel.models.map((m) => [m.name, writableOf(m, options.schema, dialect)]));
 
