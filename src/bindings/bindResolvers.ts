@@ -204,6 +204,7 @@ function resolverFor(
     }
     case 'toOne': {
       const loaders = fieldMemo<HeldLoader<Row | null>>();
+      const keyOnly = fieldMemo<boolean>();
       const rowType = rowTypeOf(schema, at);
       const { target, targetKey, parentKey, nullable } = binding;
       const checked = (row: Row | null, where: unknown, key: unknown): Row | null => {
@@ -222,7 +223,8 @@ function resolverFor(
         const where = ctx.auth.rowWhere(rowType);
         // `book { id }` needs no read: the parent's foreign key is the row's
         // key, and the database guarantees the row (unless a row rule could hide it).
-        if (!where && answeredByKey(binding, selectedColumns(plan, info, target))) return { [targetKey]: key };
+        const byKey = () => answeredByKey(binding, selectedColumns(plan, info, target));
+        if (!where && perField(keyOnly, info, ctx, byKey)) return { [targetKey]: key };
         const loader = perField(loaders, info, ctx, () =>
           ctx.loaders.row(target.name, targetKey, withColumns(selectedColumns(plan, info, target), targetKey), where),
         );

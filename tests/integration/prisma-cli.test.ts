@@ -261,7 +261,6 @@ const pgColumns = async (database: string, table: string) =>
     )
   ).map((r) => r.column_name);
 
-// Skipped only outside CI when Postgres is unreachable (testProviders() prints why); in CI it runs or fails.
 // The data model generator (prisma/generators/datamodel.mjs) records whether
 // the database holds foreign keys: bindings answer `book { id }` from the key
 // only when it does.
@@ -293,6 +292,7 @@ describe("the data model generator, on the datasource's relationMode", () => {
   );
 });
 
+// Skipped only outside CI when Postgres is unreachable (testProviders() prints why); in CI it runs or fails.
 describe.skipIf(!postgresUp)('prisma CLI on PostgreSQL, offline', () => {
   const dir = makeWorkspace();
   const stamp = `${process.pid}_${Date.now().toString(36)}`;

@@ -23,7 +23,7 @@
 // escapes JSON strings a character at a time (about 8 ns each), so a shape
 // whose rows prove long (long text: 1000 reviews with 200-character bodies
 // took 1.7 ms more in Postgres than plain rows) goes back to plain rows.
-import type { Db } from './client.ts';
+import { dbRegistry } from './dbRegistry.ts';
 import type { DataModel } from './datamodel.ts';
 import {
   columnTypes,
@@ -401,14 +401,10 @@ export function createSqlReads(
   };
 }
 
-const registry = new WeakMap<Db, SqlReads>();
+const registry = dbRegistry<SqlReads>();
 
-/** Makes `reads` the SQL read path of `db` (client.ts, for both providers). */
-export function registerSqlReads(db: Db, reads: SqlReads): void {
-  registry.set(db, reads);
-}
+/** Makes its second argument the SQL read path of `db` (client.ts, for both providers). */
+export const registerSqlReads = registry.register;
 
 /** The SQL read path of `db`, if it has one. */
-export function sqlReadsOf(db: Db): SqlReads | undefined {
-  return registry.get(db);
-}
+export const sqlReadsOf = registry.of;

@@ -13,7 +13,7 @@
 // (uuid(), cuid(), …), a filter beyond column comparisons, an update that
 // sets nothing. tests/integration/sqlWrites.test.ts writes through both
 // paths on both databases and compares.
-import type { Db } from './client.ts';
+import { dbRegistry } from './dbRegistry.ts';
 import type { DataModel, Model, ModelField } from './datamodel.ts';
 import {
   nameStatement,
@@ -191,14 +191,10 @@ export function createSqlWrites(datamodel: DataModel, options: SqlPathOptions): 
   };
 }
 
-const registry = new WeakMap<Db, SqlWrites>();
+const registry = dbRegistry<SqlWrites>();
 
-/** Makes `writes` the SQL write path of `db` (client.ts, for both providers). */
-export function registerSqlWrites(db: Db, writes: SqlWrites): void {
-  registry.set(db, writes);
-}
+/** Makes its second argument the SQL write path of `db` (client.ts, for both providers). */
+export const registerSqlWrites = registry.register;
 
 /** The SQL write path of `db`, if it has one. */
-export function sqlWritesOf(db: Db): SqlWrites | undefined {
-  return registry.get(db);
-}
+export const sqlWritesOf = registry.of;
