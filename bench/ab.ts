@@ -1,6 +1,7 @@
 // Interleaved A/B of Switchyard against variants of itself: the working tree
-// with a patch applied, other Node/V8 flags, other environment. W1–W7 (W7, the
-// writes, last in each process, with the bench data reset before and after). This is how
+// with a patch applied, other Node/V8 flags, other environment. W1–W8 (W7, the
+// writes, last in each process, with the bench data reset before and after;
+// W8 with the example upstreams started on core 1). This is how
 // the candidates of FINDINGS.md were measured: on this 2-core VM the speed of
 // the whole machine drifts from minute to minute, so variants alternate
 // within each round, and only medians over rounds are compared.
@@ -26,14 +27,17 @@ import {
   writeAbResult,
   type Measured,
 } from './lib/interleaved.ts';
+import { assertPortsFree } from './lib/args.ts';
 import { processTree, startPinned, stopAll, stopGroup, waitReady } from './lib/processes.ts';
 import { median } from './lib/report.ts';
+import { startUpstreams } from './lib/upstreams.ts';
 import { switchyard, switchyardProcess } from './systems/switchyard.ts';
 import type { WorkloadId } from './systems/types.ts';
 
 const PORT = 4820;
+const UPSTREAM_PORTS = { inventory: 4822, fx: 4823 };
 // W7 writes: it runs last in each server process, and the bench data is reset before and after.
-const WORKLOADS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'];
+const WORKLOADS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W8', 'W7'];
 const usage = `usage: node --import tsx bench/ab.ts --variant name[=spec] ... [--workloads W1,W6] [--connections 10]
   [--rounds 3] [--duration 4] [--warmup 1]
   spec: space-separated items, each patch:<file> (git diff of the working tree), node:<flag> or env:<NAME>=<value>`;
@@ -151,7 +155,12 @@ async function main(): Promise<void> {
   );
   const logFile = join(work, 'servers.log');
   const { load } = startLoad(join(work, 'load.log'));
-  const launch = smallPostgresLaunch(PORT);
+  let launch = smallPostgresLaunch(PORT);
+  if (options.workloads.includes('W8')) {
+    await assertPortsFree(Object.values(UPSTREAM_PORTS));
+    const { upstreams } = await startUpstreams(join(work, 'upstreams.log'), UPSTREAM_PORTS);
+    launch = { ...launch, upstreams };
+  }
   const samples: Sample[] = [];
   const undoWrites = options.workloads.includes('W7') ? () => resetBenchWrites(options.variants) : async () => {};
   try {

@@ -9,21 +9,21 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ensureData } from './data/generate.ts';
 import { parseArgs, assertPortsFree } from './lib/args.ts';
-import { databaseUrl, postgresUrl, repoRoot } from './lib/db.ts';
+import { databaseUrl, postgresUrl } from './lib/db.ts';
 import { measureSystem, tmpDirFor, type Check, type Context, type Run } from './lib/measure.ts';
 import { ensurePgStatStatements, statementCounter } from './lib/postgres.ts';
-import { jsonLines, processTree, startPinned, stopAll, waitReady } from './lib/processes.ts';
+import { jsonLines, processTree, startPinned, stopAll } from './lib/processes.ts';
 import { writeReport, type Report } from './lib/report.ts';
+import { startUpstreams } from './lib/upstreams.ts';
 import { floor } from './systems/floor.ts';
 import { switchyard } from './systems/switchyard.ts';
-import { supports, type SystemSpec, type Upstreams, type WorkloadId } from './systems/types.ts';
+import { supports, type SystemSpec, type WorkloadId } from './systems/types.ts';
 import { workloads } from './workloads.ts';
 
 const PORTS = Array.from({ length: 10 }, (_, i) => 4810 + i); // all checked free
 const SYSTEM_PORTS = PORTS.slice(0, 8); // one per system, in registry order
 const INVENTORY_PORT = 4818;
 const FX_PORT = 4819;
-const INVENTORY_API_KEY = 'bench-inventory-key';
 const log = (line: string) => console.log(line);
 
 /** The systems measured; peers written elsewhere are optional until they exist. */
@@ -51,36 +51,6 @@ async function registry(): Promise<SystemSpec[]> {
     }
   }
   return systems;
-}
-
-/**
- * Starts the example upstreams (examples/upstreams/start.ts) on core 1, beside
- * the load generator, and waits until both serve. Every system is launched with
- * their URLs; only W8 sends them traffic.
- */
-async function startUpstreams(logFile: string): Promise<{ upstreams: Upstreams; pid: number }> {
-  const child = startPinned(
-    1,
-    {
-      command: process.execPath,
-      args: ['--import', 'tsx', 'examples/upstreams/start.ts'],
-      cwd: repoRoot,
-      env: { INVENTORY_PORT: String(INVENTORY_PORT), FX_PORT: String(FX_PORT), INVENTORY_API_KEY },
-    },
-    logFile,
-  );
-  const upstreams: Upstreams = {
-    inventoryUrl: `http://127.0.0.1:${INVENTORY_PORT}`,
-    inventoryApiKey: INVENTORY_API_KEY,
-    fxUrl: `http://127.0.0.1:${FX_PORT}`,
-  };
-  try {
-    await waitReady(child, `${upstreams.fxUrl}/eurofxref-daily.xml`, 30_000);
-    await waitReady(child, `${upstreams.inventoryUrl}/stock/9780000000001`, 30_000, { 'x-api-key': INVENTORY_API_KEY });
-  } catch (error) {
-    throw new Error(`the example upstreams did not start (log: ${logFile}): ${(error as Error).message}`);
-  }
-  return { upstreams, pid: child.pid! };
 }
 
 /** Fisher–Yates. */
@@ -144,7 +114,7 @@ async function main(): Promise<void> {
     'pipe',
   );
   const load = jsonLines(loader);
-  const upstreams = await startUpstreams(`${tmpDir}/upstreams.log`);
+  const upstreams = await startUpstreams(`${tmpDir}/upstreams.log`, { inventory: INVENTORY_PORT, fx: FX_PORT });
   log(`upstreams: inventory ${upstreams.upstreams.inventoryUrl}, fx ${upstreams.upstreams.fxUrl} (core 1)`);
   const runs: Run[] = [];
   const checks: Check[] = [];

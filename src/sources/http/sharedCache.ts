@@ -13,6 +13,7 @@
 // Bounded by bytes (lru-cache `maxSize`), an entry weighing its body's byte
 // length; an entry larger than the whole cache is not stored.
 import { LRUCache } from 'lru-cache';
+import type { ResponseHeaders } from './sendRequest.ts';
 
 export interface CachedAnswer {
   status: number;
@@ -56,7 +57,7 @@ export class SharedCache {
    * validator to revalidate with. An answer that may not be stored also
    * evicts what was stored under its key.
    */
-  store(key: string, status: number, headers: Headers, value: unknown, size: number, now: number): void {
+  store(key: string, status: number, headers: ResponseHeaders, value: unknown, size: number, now: number): void {
     const control = parseCacheControl(headers.get('cache-control'));
     const etag = headers.get('etag') ?? undefined;
     const lastModified = headers.get('last-modified') ?? undefined;
@@ -79,7 +80,7 @@ export class SharedCache {
    * from the 304's own Cache-Control, or from the stored one if the 304 has
    * none; a new validator replaces the old. Returns the refreshed answer.
    */
-  refresh(key: string, answer: CachedAnswer, headers: Headers, now: number): CachedAnswer {
+  refresh(key: string, answer: CachedAnswer, headers: ResponseHeaders, now: number): CachedAnswer {
     const header = headers.get('cache-control');
     const control = header === null ? undefined : parseCacheControl(header);
     if (control?.noStore) {
@@ -134,7 +135,7 @@ function parseCacheControl(header: string | null): CacheControl {
 }
 
 // The Age header: how long the answer already sat in caches upstream of us.
-function ageMs(headers: Headers): number {
+function ageMs(headers: ResponseHeaders): number {
   const age = Number(headers.get('age'));
   return Number.isFinite(age) && age > 0 ? age * 1000 : 0;
 }

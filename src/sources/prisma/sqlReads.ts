@@ -54,6 +54,8 @@ export interface ReadQuery {
 export interface SqlReads {
   /** Resolves when the database answers `SELECT 1`. */
   ping(): Promise<void>;
+  /** The first column of the first row of `sql` (no parameters): startup checks such as PRAGMAs. */
+  scalar(sql: string): Promise<unknown>;
   /** Rows whose `field` is one of `keys`; with `perKey`, at most that many per key, in `orderBy` order. */
   findByKeys(
     model: string,
@@ -275,6 +277,12 @@ export function createSqlReads(
     ping: async () => {
       const adapter = await options.adapter();
       await adapter.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] });
+    },
+
+    scalar: async (sql) => {
+      const adapter = await options.adapter();
+      const { rows } = await adapter.queryRaw({ sql, args: [], argTypes: [] });
+      return rows[0]?.[0];
     },
 
     findByKeys: (model, field, keys, query) =>

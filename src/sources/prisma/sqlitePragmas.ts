@@ -13,6 +13,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
 import { onConnect } from './onConnect.ts';
+import { sqlReadsOf } from './sqlReads.ts';
 
 export const sqliteJournalMode = 'wal';
 /** PRAGMA synchronous reads back as a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
@@ -38,8 +39,12 @@ export interface SqliteDurability {
   busyTimeoutMs: number;
 }
 
-// Reads one pragma's single value.
+// Reads one pragma's single value. Through the SQL read path when the client
+// has one: a raw query through Prisma's client loads its query compiler,
+// about 27 MiB of RSS that the SQL paths otherwise never need.
 async function pragma(db: Db, sql: string): Promise<unknown> {
+  const reads = sqlReadsOf(db);
+  if (reads) return reads.scalar(sql);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql);
   return Object.values(rows[0] ?? {})[0];
 }
