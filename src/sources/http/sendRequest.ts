@@ -3,22 +3,20 @@
 // of the body. Retries, the breaker, the concurrency cap, de-duplication and
 // caching are HttpSource's; this file knows a single exchange.
 //
-// The exchange is undici's `request`, not the global `fetch` (the same
-// undici, wrapped in WHATWG streams and objects). Measured over 3000 calls
-// to a local XML feed: fetch 661 µs a call and +51 MiB of RSS, `request`
-// 253 µs and +11 MiB (bench/FINDINGS.md, "Upstream calls without fetch").
-// What fetch did for us is done here: gzip, deflate and brotli bodies are
-// decoded (decodedBody.ts), and redirects are not followed (`request` never
-// follows them).
+// The exchange is Node's own HTTP client (exchange.ts), not the global
+// fetch. What fetch did for us is done here: gzip, deflate and brotli bodies
+// are decoded (decodedBody.ts); redirects were refused then and are not
+// followed now.
 //
 // The timeout is a timer on an AbortController of our own rather than
 // `AbortSignal.any([AbortSignal.timeout(ms), signal])`: the timer is cleared
 // as soon as the attempt ends (no timer outlives a call) and we know for sure
 // whether the timeout or the caller aborted. Aborting the controller aborts
 // the socket, during the headers and during the body alike.
-import { Agent, request as send, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
 import { decodeBody } from './decode/decodeBody.ts';
 import { acceptEncoding, decodedBody } from './decodedBody.ts';
+import { exchange } from './exchange.ts';
 import { acceptHeaderOf, acceptsMediaType, mediaTypeOf } from './mediaTypes.ts';
 import { readBody, tooLarge } from './readBody.ts';
 import type { HttpSourceConfig } from './types.ts';
@@ -52,11 +50,7 @@ export interface UpstreamAnswer {
 
 type Limits = Pick<HttpSourceConfig, 'name' | 'format' | 'timeoutMs' | 'maxBodyBytes' | 'namespaces'>;
 
-// One keep-alive pool per upstream origin, shared by every source of the
-// process, as fetch's global dispatcher was.
-const dispatcher = new Agent();
-
-function headersOf(raw: Dispatcher.ResponseData['headers']): ResponseHeaders {
+function headersOf(raw: IncomingHttpHeaders): ResponseHeaders {
   return {
     get(name) {
       const value = raw[name];
@@ -88,20 +82,20 @@ export async function sendRequest(
   let afterHeaders = false;
   try {
     // A binding names one API; a redirect elsewhere would take the source's
-    // configured API keys along. `request` does not follow redirects, so they
-    // are answered as failures (a 3xx is not 2xx).
-    const response = await send(request.url, {
-      dispatcher,
-      method: request.method as Dispatcher.HttpMethod,
+    // configured API keys along. Redirects are not followed: a 3xx is
+    // answered as a failure.
+    const response = await exchange({
+      method: request.method,
+      url: request.url,
       headers: { 'accept-encoding': acceptEncoding, ...request.headers },
       body: request.body,
       signal: controller.signal,
     });
     afterHeaders = true;
-    const status = response.statusCode;
+    const status = response.statusCode!;
     const headers = headersOf(response.headers);
     if (status === 204 || status === 304) {
-      await response.body.dump();
+      response.resume();
       return { status, headers, value: null, size: 0 };
     }
     if (status < 200 || status > 299) {
@@ -118,7 +112,7 @@ export async function sendRequest(
     }
     const announced = Number(headers.get('content-length') ?? NaN);
     if (announced > limits.maxBodyBytes) throw tooLarge(source, limits.maxBodyBytes);
-    const body = decodedBody(response.body, headers.get('content-encoding'), source);
+    const body = decodedBody(response, headers.get('content-encoding'), source);
     const bytes = await readBody(body, limits.maxBodyBytes, source);
     const value = decodeBody(limits.format, bytes, source, limits.namespaces);
     return { status, headers, value, size: bytes.byteLength };
