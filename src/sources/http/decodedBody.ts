@@ -9,12 +9,13 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { UpstreamError } from './types.ts';
 
-const decoders: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+// A Map, not an object literal: an upstream's header must not reach "constructor" or "__proto__".
+const decoders = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 /** What requests announce they can read, in the order they prefer it. */
 export const acceptEncoding = 'gzip, deflate, br';
@@ -31,14 +32,14 @@ export function decodedBody(body: Readable, contentEncoding: string | null, sour
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding && coding !== 'identity');
   if (!codings.length) return body;
-  const unknown = codings.find((coding) => !(coding in decoders));
+  const unknown = codings.find((coding) => !decoders.has(coding));
   if (unknown !== undefined)
     throw new UpstreamError(
       'UPSTREAM_BAD_RESPONSE',
       source,
       `${source} sent its body in content encoding ${unknown}, which Switchyard cannot decode`,
     );
-  const stages = codings.reverse().map((coding) => decoders[coding]!());
+  const stages = codings.reverse().map((coding) => decoders.get(coding)!());
   let bodyError: unknown;
   body.once('error', (error) => (bodyError = error));
   // Errors reach the last stage, where the loop below sees them; the
@@ -48,7 +49,8 @@ export function decodedBody(body: Readable, contentEncoding: string | null, sour
     try {
       yield* decoded;
     } catch (error) {
-      if (error === bodyError || bodyError !== undefined) throw error;
+      // The connection failed (or was aborted): the caller classifies that.
+      if (bodyError !== undefined) throw error;
       throw new UpstreamError(
         'UPSTREAM_BAD_RESPONSE',
         source,

@@ -61,12 +61,18 @@ describe('compressed answers', () => {
   });
 
   it('refuses an encoding it cannot decode, and a corrupt body, as bad responses (not retried)', async () => {
-    server = await serveEncoded('application/json', 'compress', Buffer.from('{}'));
-    source = new HttpSource(sourceConfig(server.url));
-    expect(await failureOf(source.call({ method: 'GET', path: '/x' }))).toEqual({
-      code: 'UPSTREAM_BAD_RESPONSE',
-      message: 'inventory sent its body in content encoding compress, which Switchyard cannot decode',
+    let encoding = 'compress';
+    server = await startLoopbackServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end('{}');
     });
+    source = new HttpSource(sourceConfig(server.url));
+    for (encoding of ['compress', 'constructor']) {
+      expect(await failureOf(source.call({ method: 'GET', path: `/${encoding}` }))).toEqual({
+        code: 'UPSTREAM_BAD_RESPONSE',
+        message: `inventory sent its body in content encoding ${encoding}, which Switchyard cannot decode`,
+      });
+    }
     source.close();
     await server.close();
     server = await serveEncoded('application/json', 'gzip', Buffer.from('{"this is": "not gzip"}'));
@@ -76,5 +82,21 @@ describe('compressed answers', () => {
       message: 'inventory sent a body that is not valid gzip',
     });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('passes an identity body through, and reuses the connection after a plain or a decoded body', async () => {
+    const ports: number[] = [];
+    server = await startLoopbackServer((req, res) => {
+      ports.push(req.socket.remotePort!);
+      const plain = req.url === '/plain';
+      const body = plain ? Buffer.from('{"n":1}') : gzipSync('{"n":1}');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': plain ? 'identity' : 'gzip' });
+      res.end(body);
+    });
+    source = new HttpSource(sourceConfig(server.url));
+    for (const path of ['/plain', '/gzip', '/plain', '/gzip'])
+      expect((await source.call({ method: 'GET', path })).value).toEqual({ n: 1 });
+    // One keep-alive connection served all four, one after the other.
+    expect(new Set(ports).size).toBe(1);
   });
 });
