@@ -2,6 +2,7 @@
 // same. Built once per call, before any cache, de-duplication or attempt, so
 // that a request that cannot be sent fails at once with a clear message
 // instead of as a (retried) network error from fetch.
+import { acceptEncoding } from './decodedBody.ts';
 import { joinUrl } from './joinUrl.ts';
 import { acceptHeaderOf } from './mediaTypes.ts';
 import type { UpstreamRequest } from './sendRequest.ts';
@@ -33,6 +34,8 @@ export function buildRequest(config: HttpSourceConfig, call: HttpCall): Upstream
     url.password = '';
   }
   headers.accept = acceptHeaderOf[config.format];
+  // What decodedBody.ts can undo; a source may still ask for less ("identity").
+  headers['accept-encoding'] ??= acceptEncoding;
   try {
     new Headers(headers);
   } catch (error) {

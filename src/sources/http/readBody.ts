@@ -2,8 +2,8 @@
 // whatever an upstream sends (a runaway export, a decompression bomb) in
 // memory before anyone could look at its size; reading the stream chunk by
 // chunk stops at the first chunk past the cap, so memory stays bounded by
-// the cap plus one chunk. The cap applies to decoded bytes: the decompress
-// interceptor (sendRequest.ts) has already undone gzip or brotli.
+// the cap plus one chunk. The cap applies to decoded bytes: decodedBody.ts
+// has already undone gzip, deflate or brotli.
 import { UpstreamError } from './types.ts';
 
 /**

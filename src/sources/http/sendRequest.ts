@@ -15,7 +15,7 @@
 // the socket, during the headers and during the body alike.
 import type { IncomingHttpHeaders } from 'node:http';
 import { decodeBody } from './decode/decodeBody.ts';
-import { acceptEncoding, decodedBody } from './decodedBody.ts';
+import { decodedBody } from './decodedBody.ts';
 import { exchange } from './exchange.ts';
 import { acceptHeaderOf, acceptsMediaType, mediaTypeOf } from './mediaTypes.ts';
 import { readBody, tooLarge } from './readBody.ts';
@@ -87,7 +87,7 @@ export async function sendRequest(
     const response = await exchange({
       method: request.method,
       url: request.url,
-      headers: { 'accept-encoding': acceptEncoding, ...request.headers },
+      headers: request.headers,
       body: request.body,
       signal: controller.signal,
     });

@@ -273,17 +273,18 @@ export function createSqlReads(
   // count(*) is a bigint: Postgres's adapter hands it over as text.
   const countOf = (value: unknown) => Number(value);
 
+  async function scalar(sql: string): Promise<unknown> {
+    const adapter = await options.adapter();
+    const { rows } = await adapter.queryRaw({ sql, args: [], argTypes: [] });
+    return rows[0]?.[0];
+  }
+
   return {
     ping: async () => {
-      const adapter = await options.adapter();
-      await adapter.queryRaw({ sql: 'SELECT 1', args: [], argTypes: [] });
+      await scalar('SELECT 1');
     },
 
-    scalar: async (sql) => {
-      const adapter = await options.adapter();
-      const { rows } = await adapter.queryRaw({ sql, args: [], argTypes: [] });
-      return rows[0]?.[0];
-    },
+    scalar,
 
     findByKeys: (model, field, keys, query) =>
       attempt((table) => {
