@@ -13,6 +13,7 @@ import { createSchema, readSchemaFile } from './graphql/createSchema.ts';
 import { createServer } from './http/server.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createDb, sqliteFilePath } from './sources/prisma/client.ts';
+import { applyMigrationsInWorker } from './sources/prisma/engine/applyMigrationsInWorker.ts';
 import { checkSqliteDurability } from './sources/prisma/sqlitePragmas.ts';
 import { loadDataModel } from './sources/prisma/datamodel.ts';
 import { seedDemoData } from './sources/prisma/seedDemoData.ts';
@@ -47,9 +48,8 @@ async function start(config: Config) {
   const httpSources = createHttpSources(plan.sources, env);
 
   if (config.migrateOnStart) {
-    // Loaded only when used: the schema engine costs about 20 MiB of memory.
-    const { applyMigrations } = await import('./sources/prisma/engine/applyMigrations.ts');
-    const { applied } = await applyMigrations({
+    // On a thread of its own: the schema engine's memory leaves with it.
+    const { applied } = await applyMigrationsInWorker({
       url: config.databaseUrl,
       migrationsDir: `prisma/${config.provider}/migrations`,
     });
