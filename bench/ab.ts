@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetWrites } from './data/generate.ts';
-import { repoRoot } from './lib/db.ts';
+import { postgresDbName, repoRoot } from './lib/db.ts';
 import {
   measureLoad,
   setUpPinnedRun,
@@ -182,12 +182,15 @@ async function main(): Promise<void> {
               connections,
               duration: options.duration,
               warmup: options.warmup,
+              database: variant.env.DATABASE_URL?.startsWith('file:') ? undefined : postgresDbName('small'),
             });
             const sample: Sample = { variant: variant.name, workload, connections, round, ...measured };
             samples.push(sample);
             console.log(
               `round ${round} ${variant.name} ${workload} c${connections}: ${sample.rps.toFixed(0)} req/s, ` +
-                `${sample.cpuMsPerRequest.toFixed(3)} ms CPU/req, peak ${sample.hwmMiB.toFixed(0)} MiB` +
+                `${sample.cpuMsPerRequest.toFixed(3)} ms CPU/req` +
+                (sample.dbCpuMsPerRequest === null ? '' : ` (database ${sample.dbCpuMsPerRequest.toFixed(3)})`) +
+                `, peak ${sample.hwmMiB.toFixed(0)} MiB` +
                 (sample.errors ? `, ${sample.errors} ERRORS` : ''),
             );
           }
@@ -212,10 +215,16 @@ async function main(): Promise<void> {
 }
 
 /** Medians over rounds; the ratio column divides each variant's req/s by the first variant's. */
+// Postgres's CPU per request (its backends for the bench database); n/a on SQLite, which runs in the server.
+function dbColumn(samples: Sample[]): string {
+  const values = samples.flatMap((s) => (s.dbCpuMsPerRequest === null ? [] : [s.dbCpuMsPerRequest]));
+  return values.length ? median(values)!.toFixed(3) : 'n/a';
+}
+
 function report(options: ReturnType<typeof parseArgs>, samples: Sample[]): string {
   const rows = [
-    '| workload | conns | variant | req/s | ÷ first | CPU ms/req | peak RSS so far, MiB (max) | errors |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | conns | variant | req/s | ÷ first | CPU ms/req | database CPU ms/req | peak RSS so far, MiB (max) | errors |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const workload of options.workloads)
     for (const connections of options.connections) {
@@ -227,7 +236,7 @@ function report(options: ReturnType<typeof parseArgs>, samples: Sample[]): strin
         const rps = median(mine.map((s) => s.rps))!;
         rows.push(
           `| ${workload} | ${connections} | ${v.name} | ${rps.toFixed(0)} | ${(rps / first).toFixed(2)} | ` +
-            `${median(mine.map((s) => s.cpuMsPerRequest))!.toFixed(3)} | ${Math.max(...mine.map((s) => s.hwmMiB)).toFixed(0)} | ` +
+            `${median(mine.map((s) => s.cpuMsPerRequest))!.toFixed(3)} | ${dbColumn(mine)} | ${Math.max(...mine.map((s) => s.hwmMiB)).toFixed(0)} | ` +
             `${mine.reduce((n, s) => n + s.errors, 0)} |`,
         );
       }

@@ -8,13 +8,24 @@ import type { HttpRequest, LaunchOptions } from '../systems/types.ts';
 import { assertPortsFree } from './args.ts';
 import { benchDir, postgresUrl, repoRoot } from './db.ts';
 import type { LoadJob, LoadResult } from './load.ts';
-import { cpuSeconds, jsonLines, startPinned, statusMiB, waitQuiet } from './processes.ts';
+import {
+  backendPids,
+  cpuByPid,
+  cpuDelta,
+  cpuSeconds,
+  jsonLines,
+  startPinned,
+  statusMiB,
+  waitQuiet,
+} from './processes.ts';
 import { pretty } from './report.ts';
 
 export interface Measured {
   rps: number;
   /** Server CPU (its process tree) per request sent, in ms. */
   cpuMsPerRequest: number;
+  /** CPU of the Postgres backends serving `database` per request sent, in ms; null without a database to watch. */
+  dbCpuMsPerRequest: number | null;
   /** Non-2xx, socket errors, timeouts and bodies carrying GraphQL errors. */
   errors: number;
   /** The server's peak RSS since it started (VmHWM). */
@@ -55,11 +66,22 @@ export function startLoad(logFile: string): { load: Load; child: ChildProcess } 
   return { load: jsonLines(child), child };
 }
 
-/** A warm-up, then one measured run of `requests` against `url`, with the server tree's CPU around it. */
+/**
+ * A warm-up, then one measured run of `requests` against `url`, with the
+ * server tree's CPU around it, and the CPU of the Postgres backends serving
+ * `run.database` (a database name) when given.
+ */
 export async function measureLoad(
   load: Load,
   serverPids: number[],
-  run: { url: string; requests: HttpRequest[]; connections: number; duration: number; warmup: number },
+  run: {
+    url: string;
+    requests: HttpRequest[];
+    connections: number;
+    duration: number;
+    warmup: number;
+    database?: string;
+  },
 ): Promise<Measured> {
   const job = (duration: number): LoadJob => ({
     url: run.url,
@@ -70,13 +92,16 @@ export async function measureLoad(
   await load.ask(job(run.warmup));
   await waitQuiet(serverPids);
   const cpu0 = cpuSeconds(serverPids);
+  const db0 = run.database ? cpuByPid(backendPids(run.database)) : null;
   const reply = await load.ask<{ ok: boolean; result?: LoadResult; error?: string }>(job(run.duration));
   if (!reply.ok || !reply.result) throw new Error(`load failed: ${reply.error}`);
   await waitQuiet(serverPids);
   const r = reply.result;
+  const db = db0 && run.database ? cpuDelta(db0, cpuByPid(backendPids(run.database))) : null;
   return {
     rps: r.requestsPerSecond,
     cpuMsPerRequest: ((cpuSeconds(serverPids) - cpu0) * 1000) / Math.max(1, r.sent),
+    dbCpuMsPerRequest: db === null ? null : (db * 1000) / Math.max(1, r.sent),
     errors: r.non2xx + r.errors + r.timeouts + r.bodyErrors,
     hwmMiB: statusMiB(serverPids, 'VmHWM'),
   };

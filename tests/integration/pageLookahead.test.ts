@@ -18,13 +18,18 @@ describe.each(await testProviders())('page lookahead on %s', (provider) => {
     expect(res.errors).toBeUndefined();
     return res.data;
   }
-  // The SQL read path binds every page size (the root's and each relation's)
-  // as an integer parameter, and nothing else here is an integer (SQLite's
-  // relation keys travel as one JSON text).
+  // Every page size (the root's and each relation's) as the SQL read path
+  // sends it: on Postgres written into the statement (a LIMIT, or the rank a
+  // batched relation cuts at; sqlStatement.ts says why), on SQLite bound as an
+  // integer parameter, where nothing else here is an integer (relation keys
+  // travel as one JSON text).
   const limits = () =>
-    t.database.statementArgs
-      .flatMap((args) => args.filter((a): a is number => typeof a === 'number'))
-      .sort((a, b) => a - b);
+    (provider === 'postgres'
+      ? t.database.statements.flatMap((sql) =>
+          [...sql.matchAll(/(?:LIMIT|"switchyard_rank" <=) (\d+)/g)].map((m) => Number(m[1])),
+        )
+      : t.database.statementArgs.flatMap((args) => args.filter((a): a is number => typeof a === 'number'))
+    ).sort((a, b) => a - b);
 
   it('reads exactly the page when pageInfo is not selected', async () => {
     const data = await query('{ authors(first: 4) { nodes { id books(first: 2) { nodes { id } } } } }');

@@ -304,7 +304,7 @@ export function createSqlReads(
         // each parent's page. The inner `*` keeps the order columns visible
         // outside; Postgres drops the columns nothing reads.
         const rank = `ROW_NUMBER() OVER (PARTITION BY ${key.sql}${order ? ` ORDER BY ${order}` : ''})`;
-        const limit = s.typedParam(query.perKey, 'int');
+        const limit = s.limit(query.perKey);
         const inner = `SELECT *, ${rank} AS "switchyard_rank" FROM ${s.table.name} WHERE ${where}`;
         const sql = `SELECT ${columns} FROM (${inner}) AS "page" WHERE "switchyard_rank" <= ${limit}${order ? ` ORDER BY ${order}` : ''}`;
         return { statement: s, sql, segments };
@@ -344,7 +344,7 @@ export function createSqlReads(
             const link = `${c.column(join.foreignKey).sql} = ${parent.column(join.parentKey).sql}`;
             const filter = c.where(join.where);
             const order = c.orderBy(join.orderBy);
-            const limit = c.typedParam(join.perKey, 'int');
+            const limit = c.limit(join.perKey);
             const rows = `SELECT ${[columns, ...subqueries].join(', ')} FROM ${c.table.name} AS "${c.alias}" WHERE ${link}${filter === 'TRUE' ? '' : ` AND ${filter}`}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
             const segment = { ...segmentOf(c.table, names), join, children: nested.map((n) => n.segment) };
             return [{ sql: `(${aggregate(rows, [segment], nested.length)})`, segment }];
@@ -361,7 +361,7 @@ export function createSqlReads(
         const filter = s.where(query.where);
         const where = filter === 'TRUE' ? '' : ` WHERE ${filter}`;
         const order = s.orderBy(query.orderBy);
-        const limit = s.typedParam(query.take, 'int');
+        const limit = s.limit(query.take);
         const sql = `SELECT ${selected.join(', ')} FROM ${from}${where}${order ? ` ORDER BY ${order}` : ''} LIMIT ${limit}`;
         return { statement: s, sql, segments, children: nested.map((n) => n.segment) };
       });
