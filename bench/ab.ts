@@ -118,10 +118,12 @@ function parseArgs(argv: string[]) {
 
 /** Undoes W7's writes in the databases the variants use: Postgres, and SQLite if a variant points there. */
 async function resetBenchWrites(variants: Variant[]): Promise<void> {
-  const onSqlite = variants.some((v) => v.env.DATABASE_URL?.startsWith('file:'));
-  if (variants.some((v) => !v.env.DATABASE_URL?.startsWith('file:'))) await resetWrites('postgres', 'small');
-  if (onSqlite) await resetWrites('sqlite', 'small');
+  if (variants.some((v) => !onSqlite(v))) await resetWrites('postgres', 'small');
+  if (variants.some(onSqlite)) await resetWrites('sqlite', 'small');
 }
+
+/** A variant run on the SQLite file (`env:DATABASE_URL=file:…`); the others use the small Postgres database. */
+const onSqlite = (variant: Variant) => variant.env.DATABASE_URL?.startsWith('file:') === true;
 
 /** Builds the working tree, with `patches` applied, as `npm run build` would; returns dist/main.js. */
 function build(dir: string, patches: string[]): string {
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
               connections,
               duration: options.duration,
               warmup: options.warmup,
-              database: variant.env.DATABASE_URL?.startsWith('file:') ? undefined : postgresDbName('small'),
+              database: onSqlite(variant) ? undefined : postgresDbName('small'),
             });
             const sample: Sample = { variant: variant.name, workload, connections, round, ...measured };
             samples.push(sample);

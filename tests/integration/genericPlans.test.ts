@@ -44,14 +44,10 @@ describe.skipIf(!providers.includes('postgres'))('prepared statements on Postgre
 
   it.each([
     ['a lookup by one key', (i: number) => `{ book(id: ${i + 1}) { id title } }`, /"id" = \$1\b/],
-    [
-      'a root page',
-      (i: number) => `{ books(first: 5, after: null) { nodes { id title } } q${i}: __typename }`,
-      /LIMIT 5\b/,
-    ],
+    ['a root page', () => '{ books(first: 5) { nodes { id title } } }', /LIMIT 5\b/],
     [
       'a page with a page of a relation in it',
-      (i: number) => `{ authors(first: 3) { nodes { id books(first: 2) { nodes { id } } } } q${i}: __typename }`,
+      () => '{ authors(first: 3) { nodes { id books(first: 2) { nodes { id } } } } }',
       /LIMIT 2\b[\s\S]*LIMIT 3\b/,
     ],
     [

@@ -14,7 +14,7 @@ import { addLikeEscape } from './likeEscape.ts';
 import { withSqlitePragmas } from './sqlitePragmas.ts';
 import { withStatementCache } from './sqliteStatementCache.ts';
 import { sqliteTransactionGate } from './sqliteTransactionGate.ts';
-import { createSqlReads, registerSqlReads, sqlReadsOf } from './sqlReads.ts';
+import { createSqlReads, registerSqlReads, scalarOf } from './sqlReads.ts';
 import { createSqlWrites, registerSqlWrites } from './sqlWrites.ts';
 
 export type Db = SqliteClient;
@@ -99,7 +99,5 @@ function withSqlPaths(
 
 /** Resolves when the database answers a trivial query; used by /readyz. */
 export async function pingDb(db: Db): Promise<void> {
-  const reads = sqlReadsOf(db);
-  if (reads) await reads.ping();
-  else await db.$queryRawUnsafe('SELECT 1');
+  await scalarOf(db, 'SELECT 1');
 }

@@ -157,9 +157,10 @@ export class Statement {
     if (values.length === 0) return 'FALSE';
     // One key (a lookup by id, a single parent) as a plain parameter: like a
     // LIMIT parameter (above), `= ANY($1)` keeps Postgres planning every run.
-    if (this.table.dialect === 'postgres' && values.length === 1)
-      return `${column.sql} = ${this.param(column.field, values[0])}`;
-    if (this.table.dialect === 'postgres') return `${column.sql} = ANY(${this.param(column.field, values, true)})`;
+    if (this.table.dialect === 'postgres')
+      return values.length === 1
+        ? `${column.sql} = ${this.param(column.field, values[0])}`
+        : `${column.sql} = ANY(${this.param(column.field, values, true)})`;
     // Prisma's SQLite adapter binds no arrays: the list travels as one JSON
     // text. JSON carries numbers and strings as they are; other key types
     // (DateTime's stored text, BigInt past 2^53) are left to Prisma.

@@ -13,7 +13,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { Db } from './client.ts';
 import { onConnect } from './onConnect.ts';
-import { sqlReadsOf } from './sqlReads.ts';
+import { scalarOf } from './sqlReads.ts';
 
 export const sqliteJournalMode = 'wal';
 /** PRAGMA synchronous reads back as a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
@@ -39,16 +39,6 @@ export interface SqliteDurability {
   busyTimeoutMs: number;
 }
 
-// Reads one pragma's single value. Through the SQL read path when the client
-// has one: a raw query through Prisma's client loads its query compiler,
-// about 27 MiB of RSS that the SQL paths otherwise never need.
-async function pragma(db: Db, sql: string): Promise<unknown> {
-  const reads = sqlReadsOf(db);
-  if (reads) return reads.scalar(sql);
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql);
-  return Object.values(rows[0] ?? {})[0];
-}
-
 /**
  * Reads back the pragmas of the client's connection; throws SqliteDurabilityError
  * when WAL could not be enabled, synchronous is below FULL or there is no busy timeout.
@@ -57,7 +47,7 @@ export async function checkSqliteDurability(db: Db, file: string): Promise<Sqlit
   let journalMode: string;
   try {
     // Asking again reports why WAL cannot be had (the connection's own attempt is silent).
-    journalMode = String(await pragma(db, `PRAGMA journal_mode = ${sqliteJournalMode}`)).toLowerCase();
+    journalMode = String(await scalarOf(db, `PRAGMA journal_mode = ${sqliteJournalMode}`)).toLowerCase();
   } catch (error) {
     throw new SqliteDurabilityError(
       `SQLite at ${file} cannot switch to write-ahead logging (journal_mode=WAL): ${(error as Error).message.trim().split('\n').pop()}. ` +
@@ -66,8 +56,8 @@ export async function checkSqliteDurability(db: Db, file: string): Promise<Sqlit
   }
   const durability: SqliteDurability = {
     journalMode,
-    synchronous: Number(await pragma(db, 'PRAGMA synchronous')),
-    busyTimeoutMs: Number(await pragma(db, 'PRAGMA busy_timeout')),
+    synchronous: Number(await scalarOf(db, 'PRAGMA synchronous')),
+    busyTimeoutMs: Number(await scalarOf(db, 'PRAGMA busy_timeout')),
   };
   if (journalMode !== sqliteJournalMode && !(file === ':memory:' && journalMode === 'memory'))
     throw new SqliteDurabilityError(
