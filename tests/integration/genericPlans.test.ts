@@ -6,7 +6,8 @@
 // cut the database's CPU per request by 17–45% on W1–W5; this checks, in
 // Postgres's own counters, that the statements really switch to the generic
 // plan (at once when they have no parameters left, else after the five
-// custom plans Postgres makes first).
+// custom plans Postgres makes first). Each set of page sizes is its own
+// text, so a shape gets literal limits for its first eight sets only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlReadsOf } from '../../src/sources/prisma/sqlReads.ts';
 import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/databases.ts';
@@ -66,5 +67,22 @@ describe.skipIf(!providers.includes('postgres'))('prepared statements on Postgre
     // them after five custom runs. Before, every run was a custom plan.
     expect(mine[0]!.custom).toBeLessThanOrEqual(5);
     expect(mine[0]!.generic).toBeGreaterThanOrEqual(runs - 5);
+  });
+
+  it('gives a shape literal limits for its first eight page sizes, then one text with the limit as a parameter', async () => {
+    const document = (first: number) => `{ reviews(first: ${first}) { nodes { id rating } } }`;
+    // Twelve page sizes, then the first one again.
+    const sizes = [...Array.from({ length: 12 }, (_, i) => i + 1), 1];
+    for (const first of sizes) {
+      const res = await gateway.query<{ reviews: { nodes: { id: string }[] } }>(document(first));
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.reviews.nodes).toHaveLength(first);
+    }
+    const texts = (await plans()).map((p) => p.statement).filter((sql) => /FROM "[^"]+"\."Review"/.test(sql));
+    const literal = texts.filter((sql) => /LIMIT \d+\b/.test(sql));
+    const parameter = texts.filter((sql) => /LIMIT \$\d+\b/.test(sql));
+    expect(literal).toHaveLength(8);
+    expect(parameter).toHaveLength(1);
+    expect(texts).toHaveLength(9);
   });
 });

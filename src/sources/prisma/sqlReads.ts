@@ -28,6 +28,7 @@ import { dbRegistry } from './dbRegistry.ts';
 import type { DataModel } from './datamodel.ts';
 import {
   columnTypes,
+  LimitForms,
   nameStatement,
   rowsOf,
   segmentOf,
@@ -141,6 +142,7 @@ export function createSqlReads(
   const maxShapes = 500;
   const shapes = new Map<string, { json: string; rows: number; chars: number; answers: number; plain?: boolean }>();
   const sampleSize = 8;
+  const limitForms = new LimitForms();
   // Characters per row above which plain rows cost less overall: the driver's
   // per-row work (about 1 µs a row, measured on W4) against Postgres's escaping.
   const maxJsonCharsPerRow = 128;
@@ -227,14 +229,18 @@ export function createSqlReads(
   };
   const width = (segments: Segment[]) => segments.reduce((n, s) => n + s.names.length, 0);
 
-  // What `build` makes of the query; undefined when the query needs Prisma.
-  function attemptBuild<T>(build: (tables: (name: string) => Table) => T): T | undefined {
+  // What `build` makes of the query, its limits written in; undefined when the query needs Prisma.
+  function attemptBuild<T extends { statement: Statement; sql: string }>(
+    build: (tables: (name: string) => Table) => T,
+  ): T | undefined {
     try {
-      return build((name) => {
+      const built = build((name) => {
         const table = tables.get(name);
         if (!table) throw new Unsupported(name);
         return table;
       });
+      built.sql = limitForms.resolve(built.statement, built.sql);
+      return built;
     } catch (error) {
       if (error instanceof Unsupported) return undefined;
       throw error;
@@ -329,6 +335,7 @@ export function createSqlReads(
         // (with the parameters it added), and its field's resolver loads it.
         const childRows = (join: ToManyJoin, parent: Statement): { sql: string; segment: ChildSegment }[] => {
           const parameters = parent.args.length;
+          const limits = parent.limits.length;
           try {
             const c = new Statement(table(join.model), `k${++aliases}`, parent);
             // The foreign key equals the parent's key: deliver() sets it, the JSON need not carry it.
@@ -347,6 +354,7 @@ export function createSqlReads(
             if (!(error instanceof Unsupported)) throw error;
             parent.args.length = parameters;
             parent.types.length = parameters;
+            parent.limits.length = limits;
             return [];
           }
         };

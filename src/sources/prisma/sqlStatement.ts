@@ -107,6 +107,8 @@ export function tableOf(model: Model, schema: string, dialect: Dialect): Table {
 export class Statement {
   readonly args: unknown[];
   readonly types: SqlQuery['argTypes'];
+  /** Postgres: the row limits, in the order of their marks in the text (see limit()). */
+  readonly limits: number[];
   /**
    * `alias` qualifies every column (`"t0"."id"`), for statements that join;
    * a subquery shares the parameters of the statement it is part of.
@@ -118,6 +120,7 @@ export class Statement {
   ) {
     this.args = partOf?.args ?? [];
     this.types = partOf?.types ?? [];
+    this.limits = partOf?.limits ?? [];
   }
 
   column(name: string): { sql: string; field: ModelField } {
@@ -144,12 +147,14 @@ export class Statement {
    * and every execution of the prepared statement is planned again (measured
    * 45–210 µs of backend CPU per statement, 17–45% of W1–W5's). With the
    * value in the text, the generic plan costs what a custom one does and is
-   * kept after five runs. Limits are page sizes, bounded by MAX_PAGE_SIZE, so
-   * they add few texts (and past nameStatement's cap a text is only unnamed).
+   * kept after five runs. Here the text gets a mark; LimitForms writes the
+   * value or a parameter there once the statement is whole.
    */
   limit(n: number): string {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`a row limit must be a whole number, not ${n}`);
-    return this.table.dialect === 'postgres' ? String(n) : this.typedParam(n, 'int');
+    if (this.table.dialect !== 'postgres') return this.typedParam(n, 'int');
+    this.limits.push(n);
+    return `${limitMark}${this.limits.length - 1}${limitMark}`;
   }
 
   /** `column` is one of `values`. */
@@ -255,6 +260,43 @@ export function rowsOf(values: unknown[][], start: number, { names, decode }: Se
 }
 
 const maxStatementNames = 500;
+
+// NUL cannot occur in a Postgres statement's text, so a mark left by mistake fails loudly.
+const limitMark = '\u0000';
+const limitMarks = /\u0000(\d+)\u0000/g;
+
+/**
+ * Postgres: writes the row limits of finished statements into their text
+ * (see Statement.limit). Each distinct set of limits makes another text, and
+ * each text another prepared statement on every connection, so a client that
+ * pages through many sizes would fill the 500 statement names and the
+ * backends' memory. So a statement shape gets literal limits for its first
+ * `maxLiteralForms` sets of values; past that, and for shapes past the cap,
+ * its limits are parameters: one more text, planned on every run as all
+ * statements were before limits were written in.
+ */
+export class LimitForms {
+  private readonly shapes = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly maxLiteralForms = 8,
+    private readonly maxShapes = 500,
+  ) {}
+
+  /** `sql` (the text of `statement`) with its limit marks replaced. */
+  resolve(statement: Statement, sql: string): string {
+    const { limits } = statement;
+    if (limits.length === 0) return sql;
+    const values = limits.join(',');
+    let forms = this.shapes.get(sql);
+    if (!forms && this.shapes.size < this.maxShapes) this.shapes.set(sql, (forms = new Set()));
+    if (forms && (forms.has(values) || forms.size < this.maxLiteralForms)) {
+      forms.add(values);
+      return sql.replace(limitMarks, (_, i: string) => String(limits[Number(i)]));
+    }
+    return sql.replace(limitMarks, (_, i: string) => statement.typedParam(limits[Number(i)], 'int'));
+  }
+}
 
 /**
  * Postgres: gives `sql` a prepared-statement name (client.ts hands it to the
