@@ -263,7 +263,7 @@ const maxStatementNames = 500;
 
 // NUL cannot occur in a Postgres statement's text, so a mark left by mistake fails loudly.
 const limitMark = '\u0000';
-const limitMarks = /\u0000(\d+)\u0000/g;
+const limitMarks = new RegExp(`${limitMark}(\\d+)${limitMark}`, 'g');
 
 /**
  * Postgres: writes the row limits of finished statements into their text
