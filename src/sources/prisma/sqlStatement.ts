@@ -261,9 +261,9 @@ export function rowsOf(values: unknown[][], start: number, { names, decode }: Se
 
 const maxStatementNames = 500;
 
-// NUL cannot occur in a Postgres statement's text, so a mark left by mistake fails loudly.
+// A limit's mark is its index between two NULs. NUL cannot occur in a
+// Postgres statement's text, so a mark left by mistake fails loudly.
 const limitMark = '\u0000';
-const limitMarks = new RegExp(`${limitMark}(\\d+)${limitMark}`, 'g');
 
 /**
  * Postgres: writes the row limits of finished statements into their text
@@ -290,11 +290,18 @@ export class LimitForms {
     const values = limits.join(',');
     let forms = this.shapes.get(sql);
     if (!forms && this.shapes.size < this.maxShapes) this.shapes.set(sql, (forms = new Set()));
+    let literal = false;
     if (forms && (forms.has(values) || forms.size < this.maxLiteralForms)) {
       forms.add(values);
-      return sql.replace(limitMarks, (_, i: string) => String(limits[Number(i)]));
+      literal = true;
     }
-    return sql.replace(limitMarks, (_, i: string) => statement.typedParam(limits[Number(i)], 'int'));
+    // Split at the marks, every other part is a limit's index.
+    const parts = sql.split(limitMark);
+    for (let i = 1; i < parts.length; i += 2) {
+      const n = limits[Number(parts[i])]!;
+      parts[i] = literal ? String(n) : statement.typedParam(n, 'int');
+    }
+    return parts.join('');
   }
 }
 
