@@ -2,8 +2,8 @@
 // connection lived: a closure in Client._connect named it, and the listeners
 // the client leaves on its connection share that closure's scope. Through
 // pg-pool that callback reaches the promise of the query that opened the
-// connection, so each pooled connection held its first result: up to
-// DATABASE_POOL_SIZE results, 230 KB each in W6 (bench/FINDINGS.md).
+// connection, so each pooled connection held its first result (in the
+// bench's W6, a 230 KB JSON answer; bench/FINDINGS.md).
 // patches/pg+8.23.1.patch passes the callback to process.nextTick instead.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

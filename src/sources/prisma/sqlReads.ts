@@ -25,10 +25,10 @@
 // took 1.7 ms more in Postgres than plain rows) goes back to plain rows.
 import type { Db } from './client.ts';
 import { dbRegistry } from './dbRegistry.ts';
+import { LimitForms } from './limitForms.ts';
 import type { DataModel } from './datamodel.ts';
 import {
   columnTypes,
-  LimitForms,
   nameStatement,
   rowsOf,
   segmentOf,

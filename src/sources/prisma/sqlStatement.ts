@@ -5,6 +5,7 @@
 // cannot express throws Unsupported, and the caller leaves the query to Prisma.
 import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { Model, ModelField } from './datamodel.ts';
+import { limitMark } from './limitForms.ts';
 import { parseTimestamp } from './parseTimestamp.ts';
 
 export type Row = Record<string, unknown>;
@@ -107,7 +108,7 @@ export function tableOf(model: Model, schema: string, dialect: Dialect): Table {
 export class Statement {
   readonly args: unknown[];
   readonly types: SqlQuery['argTypes'];
-  /** Postgres: the row limits, in the order of their marks in the text (see limit()). */
+  /** Postgres: the row limits, in the order limit() was called; each mark in the text carries its index. */
   readonly limits: number[];
   /**
    * `alias` qualifies every column (`"t0"."id"`), for statements that join;
@@ -142,13 +143,14 @@ export class Statement {
   }
 
   /**
-   * A row limit. Postgres gets it as a literal: with `LIMIT $1` its generic
-   * plan is costed for an unknown limit, so it never wins over a custom plan
-   * and every execution of the prepared statement is planned again (measured
-   * 45–210 µs of backend CPU per statement, 17–45% of W1–W5's). With the
-   * value in the text, the generic plan costs what a custom one does and is
-   * kept after five runs. Here the text gets a mark; LimitForms writes the
-   * value or a parameter there once the statement is whole.
+   * A row limit. Postgres gets it as a literal, within LimitForms' budget:
+   * with `LIMIT $1` its generic plan is costed for an unknown limit, so it
+   * never wins over a custom plan and every execution of the prepared
+   * statement is planned again (measured 45–210 µs of backend CPU per
+   * statement, 17–45% of W1–W5's). With the value in the text, the generic
+   * plan costs what a custom one does and is kept after five runs. Here the
+   * text gets a mark; LimitForms writes the value or a parameter there once
+   * the statement is whole.
    */
   limit(n: number): string {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`a row limit must be a whole number, not ${n}`);
@@ -260,50 +262,6 @@ export function rowsOf(values: unknown[][], start: number, { names, decode }: Se
 }
 
 const maxStatementNames = 500;
-
-// A limit's mark is its index between two NULs. NUL cannot occur in a
-// Postgres statement's text, so a mark left by mistake fails loudly.
-const limitMark = '\u0000';
-
-/**
- * Postgres: writes the row limits of finished statements into their text
- * (see Statement.limit). Each distinct set of limits makes another text, and
- * each text another prepared statement on every connection, so a client that
- * pages through many sizes would fill the 500 statement names and the
- * backends' memory. So a statement shape gets literal limits for its first
- * `maxLiteralForms` sets of values; past that, and for shapes past the cap,
- * its limits are parameters: one more text, planned on every run as all
- * statements were before limits were written in.
- */
-export class LimitForms {
-  private readonly shapes = new Map<string, Set<string>>();
-
-  constructor(
-    private readonly maxLiteralForms = 8,
-    private readonly maxShapes = 500,
-  ) {}
-
-  /** `sql` (the text of `statement`) with its limit marks replaced. */
-  resolve(statement: Statement, sql: string): string {
-    const { limits } = statement;
-    if (limits.length === 0) return sql;
-    const values = limits.join(',');
-    let forms = this.shapes.get(sql);
-    if (!forms && this.shapes.size < this.maxShapes) this.shapes.set(sql, (forms = new Set()));
-    let literal = false;
-    if (forms && (forms.has(values) || forms.size < this.maxLiteralForms)) {
-      forms.add(values);
-      literal = true;
-    }
-    // Split at the marks, every other part is a limit's index.
-    const parts = sql.split(limitMark);
-    for (let i = 1; i < parts.length; i += 2) {
-      const n = limits[Number(parts[i])]!;
-      parts[i] = literal ? String(n) : statement.typedParam(n, 'int');
-    }
-    return parts.join('');
-  }
-}
 
 /**
  * Postgres: gives `sql` a prepared-statement name (client.ts hands it to the
