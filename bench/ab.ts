@@ -216,13 +216,13 @@ async function main(): Promise<void> {
   console.log(`written: ${file}`);
 }
 
-/** Medians over rounds; the ratio column divides each variant's req/s by the first variant's. */
 // Postgres's CPU per request (its backends for the bench database); n/a on SQLite, which runs in the server.
 function dbColumn(samples: Sample[]): string {
   const values = samples.flatMap((s) => (s.dbCpuMsPerRequest === null ? [] : [s.dbCpuMsPerRequest]));
   return values.length ? median(values)!.toFixed(3) : 'n/a';
 }
 
+/** Medians over rounds; the ratio column divides each variant's req/s by the first variant's. */
 function report(options: ReturnType<typeof parseArgs>, samples: Sample[]): string {
   const rows = [
     '| workload | conns | variant | req/s | ÷ first | CPU ms/req | database CPU ms/req | peak RSS so far, MiB (max) | errors |',

@@ -92,12 +92,13 @@ export async function measureLoad(
   await load.ask(job(run.warmup));
   await waitQuiet(serverPids);
   const cpu0 = cpuSeconds(serverPids);
-  const db0 = run.database ? cpuByPid(backendPids(run.database)) : null;
+  const database = run.database;
+  const db0 = database ? cpuByPid(backendPids(database)) : null;
   const reply = await load.ask<{ ok: boolean; result?: LoadResult; error?: string }>(job(run.duration));
   if (!reply.ok || !reply.result) throw new Error(`load failed: ${reply.error}`);
   await waitQuiet(serverPids);
   const r = reply.result;
-  const db = db0 && run.database ? cpuDelta(db0, cpuByPid(backendPids(run.database))) : null;
+  const db = database && db0 ? cpuDelta(db0, cpuByPid(backendPids(database))) : null;
   return {
     rps: r.requestsPerSecond,
     cpuMsPerRequest: ((cpuSeconds(serverPids) - cpu0) * 1000) / Math.max(1, r.sent),
