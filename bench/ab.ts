@@ -40,11 +40,14 @@ const UPSTREAM_PORTS = { inventory: 4822, fx: 4823 };
 const WORKLOADS: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W8', 'W7'];
 const usage = `usage: node --import tsx bench/ab.ts --variant name[=spec] ... [--workloads W1,W6] [--connections 10]
   [--rounds 3] [--duration 4] [--warmup 1]
-  spec: space-separated items, each patch:<file> (git diff of the working tree), node:<flag> or env:<NAME>=<value>`;
+  spec: space-separated items, each patch:<file> (git diff of the working tree), node:<flag>, env:<NAME>=<value>
+  or modules:<dir> (a node_modules folder to run with instead of the repository's)`;
 
 interface Variant {
   name: string;
   patches: string[];
+  /** The node_modules the build links to: the repository's unless \`modules:\` names another (dependency patches). */
+  modules: string;
   nodeFlags: string[];
   env: Record<string, string>;
 }
@@ -60,7 +63,7 @@ function parseVariant(text: string): Variant {
   const at = text.indexOf('=');
   const name = at < 0 ? text : text.slice(0, at);
   if (!/^[\w.-]+$/.test(name)) throw new Error(`variant name ${JSON.stringify(name)}: letters, digits, . _ - only`);
-  const variant: Variant = { name, patches: [], nodeFlags: [], env: {} };
+  const variant: Variant = { name, patches: [], modules: join(repoRoot, 'node_modules'), nodeFlags: [], env: {} };
   const items =
     at < 0
       ? []
@@ -72,6 +75,7 @@ function parseVariant(text: string): Variant {
     const [kind, ...rest] = item.split(':');
     const value = rest.join(':');
     if (kind === 'patch') variant.patches.push(resolve(value));
+    else if (kind === 'modules') variant.modules = resolve(value);
     else if (kind === 'node') variant.nodeFlags.push(value);
     else if (kind === 'env' && /^\w+=/.test(value))
       variant.env[value.split('=')[0]!] = value.slice(value.indexOf('=') + 1);
@@ -125,13 +129,13 @@ async function resetBenchWrites(variants: Variant[]): Promise<void> {
 /** A variant run on the SQLite file (`env:DATABASE_URL=file:…`); the others use the small Postgres database. */
 const onSqlite = (variant: Variant) => variant.env.DATABASE_URL?.startsWith('file:') === true;
 
-/** Builds the working tree, with `patches` applied, as `npm run build` would; returns dist/main.js. */
-function build(dir: string, patches: string[]): string {
+/** Builds the working tree, with `patches` applied and `modules` linked, as `npm run build` would; returns dist/main.js. */
+function build(dir: string, patches: string[], modules: string): string {
   mkdirSync(dir, { recursive: true });
   for (const item of ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
     cpSync(join(repoRoot, item), join(dir, item), { recursive: true });
-  // dist/ resolves its packages, and tsc its types, through the repository's node_modules.
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  // dist/ resolves its packages, and tsc its types, through the repository's node_modules (or the variant's).
+  symlinkSync(modules, join(dir, 'node_modules'));
   for (const patch of patches) execFileSync('git', ['apply', '-p1', patch], { cwd: dir, stdio: 'inherit' });
   const script = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts.build!;
@@ -146,12 +150,12 @@ function build(dir: string, patches: string[]): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const work = await setUpPinnedRun('ab.ts', PORT);
-  // One build per distinct set of patches: variants that differ only in flags or environment share it.
+  // One build per distinct set of patches and modules: variants that differ only in flags or environment share it.
   const builds = new Map<string, string>();
   const mains = new Map(
     options.variants.map((v) => {
-      const key = JSON.stringify(v.patches);
-      if (!builds.has(key)) builds.set(key, build(join(work, v.name), v.patches));
+      const key = JSON.stringify([v.patches, v.modules]);
+      if (!builds.has(key)) builds.set(key, build(join(work, v.name), v.patches, v.modules));
       return [v.name, builds.get(key)!];
     }),
   );

@@ -133,6 +133,25 @@ describe('operation limits at their defaults', () => {
     expect(smallAgain.status).toBe(200);
   });
 
+  it('costs an absent variable at its default and an explicit null at the page size, each time', async () => {
+    // Known costs are keyed by the variables as sent: absent and null must not share one.
+    const query =
+      'query ($a: Int!, $b: Int = 100) { authors(first: $a) { nodes { books(first: $b) { nodes { title } } } } }';
+
+    const absent = await live.query(query, { a: 100 }); // b = 100: 10201
+    const explicitNull = await live.query(query, { a: 100, b: null }); // b = null: the default page size, 2201
+    const absentAgain = await live.query(query, { a: 100 });
+    const nullAgain = await live.query(query, { a: 100, b: null });
+    const wrongType = await live.query(query, { a: 100, b: '100' });
+
+    expectRefused(absent, 400, 'COST_LIMIT_EXCEEDED');
+    expect(explicitNull.status).toBe(200);
+    expect(explicitNull.body.errors).toBeUndefined();
+    expectRefused(absentAgain, 400, 'COST_LIMIT_EXCEEDED');
+    expect(nullAgain.status).toBe(200);
+    expectRefused(wrongType, 400, 'BAD_USER_INPUT');
+  });
+
   it('refuses a page size over MAX_PAGE_SIZE anywhere in the query before the first SQL statement', async () => {
     const top = await live.query('{ authors(first: 1000000) { totalCount } }');
     const nested = await live.query('{ authors(first: 1) { nodes { books(last: 101) { totalCount } } } }');
