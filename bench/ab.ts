@@ -15,7 +15,7 @@
 // working tree (src/, generated clients included) in a temporary folder;
 // variants with the same patches share one build.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetWrites } from './data/generate.ts';
 import { postgresDbName, repoRoot } from './lib/db.ts';
@@ -75,8 +75,11 @@ function parseVariant(text: string): Variant {
     const [kind, ...rest] = item.split(':');
     const value = rest.join(':');
     if (kind === 'patch') variant.patches.push(resolve(value));
-    else if (kind === 'modules') variant.modules = resolve(value);
-    else if (kind === 'node') variant.nodeFlags.push(value);
+    else if (kind === 'modules') {
+      variant.modules = resolve(value);
+      if (!existsSync(join(variant.modules, '.package-lock.json')))
+        throw new Error(`variant ${name}: ${variant.modules} is not an installed node_modules folder`);
+    } else if (kind === 'node') variant.nodeFlags.push(value);
     else if (kind === 'env' && /^\w+=/.test(value))
       variant.env[value.split('=')[0]!] = value.slice(value.indexOf('=') + 1);
     else throw new Error(`variant ${name}: cannot read ${JSON.stringify(item)}\n${usage}`);

@@ -3,7 +3,10 @@
 // of the last 100 calls, read only for panic reports: about 1% of the CPU of
 // a one-row query, and the last 100 queries' arguments kept alive.
 // patches/@prisma+adapter-pg+7.10.1.patch makes the call only when a DEBUG
-// namespace is set. The first test fails without the patch.
+// namespace is set. The first test fails without the patch. (It assumes the
+// process started without a DEBUG naming prisma:driver-adapter:pg: the
+// adapter's logger fixes its own `enabled` when it is made.) @prisma/debug is
+// read as the adapter reads it: the one copy npm installs, hoisted beside it.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { clearLogs, getLogs } from '@prisma/debug';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';

@@ -145,11 +145,29 @@ describe('operation limits at their defaults', () => {
     const wrongType = await live.query(query, { a: 100, b: '100' });
 
     expectRefused(absent, 400, 'COST_LIMIT_EXCEEDED');
+    expect(absent.body.errors[0].extensions.cost).toBe(10201);
     expect(explicitNull.status).toBe(200);
     expect(explicitNull.body.errors).toBeUndefined();
     expectRefused(absentAgain, 400, 'COST_LIMIT_EXCEEDED');
     expect(nullAgain.status).toBe(200);
     expectRefused(wrongType, 400, 'BAD_USER_INPUT');
+  });
+
+  it('does not keep a cost taken while an argument was unreadable', async () => {
+    // A null $o is a valid variable but an invalid list item: the authors field is costed with
+    // its defaults (page size 20) for that request. Kept, that cost would let the same page
+    // sizes through with a valid $o.
+    const query =
+      'query ($n: Int, $o: AuthorOrder = { name: ASC }) { authors(first: $n, orderBy: [$o]) { nodes { books(first: $n) { nodes { title } } } } }';
+
+    const unreadable = await live.query(query, { n: 100, o: null });
+    const work = live.work();
+    const readable = await live.query(query, { n: 100, o: { name: 'ASC' } });
+
+    expect(unreadable.body.errors?.[0]?.extensions?.code).not.toBe('COST_LIMIT_EXCEEDED');
+    expectRefused(readable, 400, 'COST_LIMIT_EXCEEDED');
+    expect(readable.body.errors[0].extensions.cost).toBe(10201);
+    expect(live.work()).toEqual(work);
   });
 
   it('refuses a page size over MAX_PAGE_SIZE anywhere in the query before the first SQL statement', async () => {

@@ -56,14 +56,20 @@ function fieldDef(
   return 'getFields' in parent ? (parent.getFields()[name] ?? null) : null;
 }
 
-/** The cost of one operation; throws BAD_USER_INPUT for a `first`/`last` over the maximum page size. */
+/**
+ * The cost of one operation; throws BAD_USER_INPUT for a `first`/`last` over
+ * the maximum page size. `cacheable` is false when a field's arguments could
+ * not be read (execution will refuse them) and the field was costed with its
+ * defaults: that cost then depends on more than the page variables.
+ */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   options: Omit<QueryCostOptions, 'maxCost'>,
-): number {
+): { cost: number; cacheable: boolean } {
+  let cacheable = true;
   const costDirective = schema.getDirective('cost') as GraphQLDirective | undefined;
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
@@ -96,7 +102,9 @@ export function operationCost(
         try {
           args = getArgumentValues(def, selection, variables);
         } catch {
-          // an argument execution will refuse on its own; cost it with defaults
+          // An argument execution will refuse on its own (a null variable in a
+          // non-null list item, say): cost it with defaults, for this request only.
+          cacheable = false;
         }
         const declared = (def.astNode && costDirective && getDirectiveValues(costDirective, def.astNode)) ?? {};
         const named = getNamedType(def.type);
@@ -126,7 +134,7 @@ export function operationCost(
   }
 
   const root = schema.getRootType(operation.operation);
-  return root ? selectionCost(root, operation.selectionSet) : 0;
+  return { cost: root ? selectionCost(root, operation.selectionSet) : 0, cacheable };
 }
 
 // The variables an operation's cost can depend on: those passed as `first` or
@@ -148,10 +156,15 @@ function pageVariables(document: DocumentNode): string[] {
 // variables as the client sent them. Keyed by the values sent rather than
 // coerced, a known cost needs no coercion of the request's variables
 // (graphql-js's, about 1.4% of the CPU of a one-row query; execution coerces
-// them once more anyway). The values sent decide the coerced ones, so equal
-// keys mean equal costs; an absent variable (which takes its default) keys
-// apart from an explicit null (which does not). Bounded per operation: a
-// client cycling through page sizes only clears its own entries.
+// them once more anyway). The values sent decide the coerced ones, and a
+// cost whose arguments all could be read depends on the page variables alone
+// (operationCost's `cacheable`), so equal keys mean equal costs; an absent
+// variable (which takes its default) keys apart from an explicit null (which
+// does not). On a known cost the other variables go unchecked here: an
+// over-budget operation with a bad variable is refused as over budget, where
+// a first sight of it says BAD_USER_INPUT; both are 400 and run nothing.
+// Bounded per operation: a client cycling through page sizes only clears its
+// own entries.
 type KnownCosts = WeakMap<OperationDefinitionNode, { variables: string[]; costs: Map<string, number> }>;
 const maxCostsPerOperation = 64;
 
@@ -174,7 +187,9 @@ function cachedCost(
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], sent);
     // Bad variables: execution refuses them before any resolver runs.
     if (coerced.errors) return undefined;
-    cost = operationCost(schema, document, operation, coerced.coerced, options);
+    const costed = operationCost(schema, document, operation, coerced.coerced, options);
+    if (!costed.cacheable) return costed.cost;
+    cost = costed.cost;
     if (entry.costs.size >= maxCostsPerOperation) entry.costs.clear();
     entry.costs.set(key, cost);
   }
