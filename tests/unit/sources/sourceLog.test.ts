@@ -55,4 +55,22 @@ describe('SourceLog', () => {
     expect(log.calls).toEqual([{ source: 'db', model: 'Book', operation: 'findMany', durationMs: expect.any(Number) }]);
     expect(log.statements).toBeUndefined();
   });
+
+  it("records a failed call's error code (or name) and duration, and passes the failure on as a rejection", async () => {
+    const log = new SourceLog({ countStatements: false });
+    const coded = Object.assign(new Error('upstream timed out'), { code: 'UPSTREAM_TIMEOUT' });
+
+    const rejected = log.record({ source: 'inventory', operation: 'GET' }, () => Promise.reject(coded));
+    // A call that throws before it returns a promise still fails as a rejection, not a throw from record().
+    const thrown = log.record({ source: 'db', model: 'Book', operation: 'findMany' }, () => {
+      throw new TypeError('bad arguments');
+    });
+
+    await expect(rejected).rejects.toBe(coded);
+    await expect(thrown).rejects.toThrow('bad arguments');
+    expect(log.calls).toEqual([
+      { source: 'inventory', operation: 'GET', error: 'UPSTREAM_TIMEOUT', durationMs: expect.any(Number) },
+      { source: 'db', model: 'Book', operation: 'findMany', error: 'TypeError', durationMs: expect.any(Number) },
+    ]);
+  });
 });
