@@ -153,21 +153,27 @@ describe('operation limits at their defaults', () => {
     expectRefused(wrongType, 400, 'BAD_USER_INPUT');
   });
 
-  it('does not keep a cost taken while an argument was unreadable', async () => {
-    // A null $o is a valid variable but an invalid list item: the authors field is costed with
-    // its defaults (page size 20) for that request. Kept, that cost would let the same page
-    // sizes through with a valid $o.
+  it('refuses a null for a defaulted variable where a value is needed, before and after its cost is known', async () => {
+    // Validation allows `[$o]` with `$o: AuthorOrder = …`, but a null sent for $o is no order.
+    // Refused when costing reads the arguments (graphql-jit would hand the null to the resolver),
+    // and the operation is costed on every request, so a known cost cannot skip that check.
     const query =
       'query ($n: Int, $o: AuthorOrder = { name: ASC }) { authors(first: $n, orderBy: [$o]) { nodes { books(first: $n) { nodes { title } } } } }';
 
     const unreadable = await live.query(query, { n: 100, o: null });
     const work = live.work();
     const readable = await live.query(query, { n: 100, o: { name: 'ASC' } });
+    const cheap = await live.query(query, { n: 2, o: { name: 'ASC' } });
+    const unreadableAgain = await live.query(query, { n: 2, o: null });
 
-    expect(unreadable.body.errors?.[0]?.extensions?.code).not.toBe('COST_LIMIT_EXCEEDED');
+    expectRefused(unreadable, 400, 'BAD_USER_INPUT');
+    expect(unreadable.body.errors[0].message).toMatch(/orderBy/);
+    expect(work).toEqual({ statements: 0, upstreamCalls: 0 });
     expectRefused(readable, 400, 'COST_LIMIT_EXCEEDED');
     expect(readable.body.errors[0].extensions.cost).toBe(10201);
-    expect(live.work()).toEqual(work);
+    expect(cheap.status).toBe(200);
+    expect(cheap.body.errors).toBeUndefined();
+    expectRefused(unreadableAgain, 400, 'BAD_USER_INPUT');
   });
 
   it('refuses a page size over MAX_PAGE_SIZE anywhere in the query before the first SQL statement', async () => {

@@ -21,10 +21,13 @@ import {
   getVariableValues,
   isCompositeType,
   isListType,
+  isNonNullType,
   Kind,
   SchemaMetaFieldDef,
+  TypeInfo,
   TypeMetaFieldDef,
   visit,
+  visitWithTypeInfo,
   type DocumentNode,
   type GraphQLCompositeType,
   type GraphQLDirective,
@@ -58,9 +61,7 @@ function fieldDef(
 
 /**
  * The cost of one operation; throws BAD_USER_INPUT for a `first`/`last` over
- * the maximum page size. `cacheable` is false when a field's arguments could
- * not be read (execution will refuse them) and the field was costed with its
- * defaults: that cost then depends on more than the page variables.
+ * the maximum page size, or for arguments that cannot be read.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -68,8 +69,7 @@ export function operationCost(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   options: Omit<QueryCostOptions, 'maxCost'>,
-): { cost: number; cacheable: boolean } {
-  let cacheable = true;
+): number {
   const costDirective = schema.getDirective('cost') as GraphQLDirective | undefined;
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
@@ -101,10 +101,13 @@ export function operationCost(
         let args: Record<string, unknown> = {};
         try {
           args = getArgumentValues(def, selection, variables);
-        } catch {
-          // An argument execution will refuse on its own (a null variable in a
-          // non-null list item, say): cost it with defaults, for this request only.
-          cacheable = false;
+        } catch (error) {
+          // A null sent for a variable with a default, where the argument
+          // needs a value (`orderBy: [$o]`, `$o: AuthorOrder = {…}`): validation
+          // allows it, and graphql-jit would hand the null to the resolver.
+          throw new GatewayError(ErrorCode.BAD_USER_INPUT, (error as Error).message, { http: { status: 400 } }, [
+            selection,
+          ]);
         }
         const declared = (def.astNode && costDirective && getDirectiveValues(costDirective, def.astNode)) ?? {};
         const named = getNamedType(def.type);
@@ -134,7 +137,7 @@ export function operationCost(
   }
 
   const root = schema.getRootType(operation.operation);
-  return { cost: root ? selectionCost(root, operation.selectionSet) : 0, cacheable };
+  return root ? selectionCost(root, operation.selectionSet) : 0;
 }
 
 // The variables an operation's cost can depend on: those passed as `first` or
@@ -151,21 +154,54 @@ function pageVariables(document: DocumentNode): string[] {
   return [...names];
 }
 
+// Whether a variable with a default and a nullable type is used where a value
+// is needed (`orderBy: [$o]` with `$o: AuthorOrder = {…}`). Validation allows
+// that, and a null sent for it is refused only when the arguments are read.
+function nullableDefaultsWhereValuesNeeded(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): boolean {
+  const risky = new Set(
+    (operation.variableDefinitions ?? [])
+      .filter((d) => d.defaultValue && d.type.kind !== Kind.NON_NULL_TYPE)
+      .map((d) => d.variable.name.value),
+  );
+  if (risky.size === 0) return false;
+  let found = false;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      VariableDefinition: () => false,
+      Variable(node) {
+        if (risky.has(node.name.value) && isNonNullType(typeInfo.getInputType())) found = true;
+      },
+    }),
+  );
+  return found;
+}
+
 // Costs of operations already seen, by parsed operation (Apollo reuses the
 // parsed document of a repeated query string) and the values of its page
 // variables as the client sent them. Keyed by the values sent rather than
 // coerced, a known cost needs no coercion of the request's variables
 // (graphql-js's, about 1.4% of the CPU of a one-row query; execution coerces
-// them once more anyway). The values sent decide the coerced ones, and a
-// cost whose arguments all could be read depends on the page variables alone
-// (operationCost's `cacheable`), so equal keys mean equal costs; an absent
-// variable (which takes its default) keys apart from an explicit null (which
-// does not). On a known cost the other variables go unchecked here: an
-// over-budget operation with a bad variable is refused as over budget, where
-// a first sight of it says BAD_USER_INPUT; both are 400 and run nothing.
-// Bounded per operation: a client cycling through page sizes only clears its
-// own entries.
-type KnownCosts = WeakMap<OperationDefinitionNode, { variables: string[]; costs: Map<string, number> }>;
+// them once more anyway). The values sent decide the coerced ones, and the
+// cost depends on the page variables alone, so equal keys mean equal costs;
+// an absent variable (which takes its default) keys apart from an explicit
+// null (which does not). An operation that can be sent arguments graphql-jit
+// would not refuse (a null for a variable with a default, where a value is
+// needed) is costed on every request, since costing reads every field's
+// arguments and refuses those with BAD_USER_INPUT. On a known cost the other
+// variables go unchecked here: an over-budget operation with a bad variable
+// is refused as over budget, where a first sight of it says BAD_USER_INPUT;
+// both are 400 and run nothing. Bounded per operation: a client cycling
+// through page sizes only clears its own entries.
+type KnownCosts = WeakMap<
+  OperationDefinitionNode,
+  { variables: string[]; costs: Map<string, number>; checksArguments: boolean }
+>;
 const maxCostsPerOperation = 64;
 
 function cachedCost(
@@ -177,7 +213,15 @@ function cachedCost(
   options: Omit<QueryCostOptions, 'maxCost'>,
 ): number | undefined {
   let entry = known.get(operation);
-  if (!entry) known.set(operation, (entry = { variables: pageVariables(document), costs: new Map() }));
+  if (!entry)
+    known.set(
+      operation,
+      (entry = {
+        variables: pageVariables(document),
+        costs: new Map(),
+        checksArguments: nullableDefaultsWhereValuesNeeded(schema, document, operation),
+      }),
+    );
   // 0 for an absent variable, the JSON text of a sent one.
   const key = JSON.stringify(
     entry.variables.map((name) => (Object.hasOwn(sent, name) ? (JSON.stringify(sent[name]) ?? 'undefined') : 0)),
@@ -187,9 +231,8 @@ function cachedCost(
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], sent);
     // Bad variables: execution refuses them before any resolver runs.
     if (coerced.errors) return undefined;
-    const costed = operationCost(schema, document, operation, coerced.coerced, options);
-    if (!costed.cacheable) return costed.cost;
-    cost = costed.cost;
+    cost = operationCost(schema, document, operation, coerced.coerced, options);
+    if (entry.checksArguments) return cost;
     if (entry.costs.size >= maxCostsPerOperation) entry.costs.clear();
     entry.costs.set(key, cost);
   }
