@@ -98,6 +98,11 @@ function asGraphqlJsErrors(
 
 /**
  * A gateway whose executor runs compiled operations against `schema`.
+ * graphql-jit does not refuse a null sent for a defaulted variable in a
+ * position that needs a value (`orderBy: [$o]`, `$o: AuthorOrder = {…}`),
+ * as graphql-js's argument reading does; the cost check
+ * (./plugins/queryCost.ts, always installed) reads every field's arguments of
+ * such operations on every request and refuses them with BAD_USER_INPUT.
  * Compiled operations are kept per parsed document (Apollo reuses the parsed
  * document of a repeated query string), so they live as long as Apollo's
  * document cache keeps the document.

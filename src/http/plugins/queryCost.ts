@@ -14,6 +14,7 @@
 // that spreads one fragment many times is still costed in linear time.
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  BREAK,
   getArgumentValues,
   getDirectiveValues,
   getNamedType,
@@ -175,7 +176,9 @@ function nullableDefaultsWhereValuesNeeded(
     visitWithTypeInfo(typeInfo, {
       VariableDefinition: () => false,
       Variable(node) {
-        if (risky.has(node.name.value) && isNonNullType(typeInfo.getInputType())) found = true;
+        if (!risky.has(node.name.value) || !isNonNullType(typeInfo.getInputType())) return undefined;
+        found = true;
+        return BREAK;
       },
     }),
   );
