@@ -1,6 +1,7 @@
 // The HTTP server: Fastify with Apollo Server at /graphql (POST, and GET for
 // queries), health routes, the offline IDE, and one plugin per concern.
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -29,6 +30,7 @@ import { registerHttpErrors } from './httpErrors.ts';
 import { ApolloServerPluginOfflineIde, registerIdeAssets } from './ide.ts';
 import { ApolloServerPluginDebugSources, wantsSourceLog } from './plugins/debugSources.ts';
 import { ApolloServerPluginRequestLog } from './plugins/logging.ts';
+import { ResponseBuffers } from './responseBuffers.ts';
 import { registerSecurity } from './security.ts';
 
 export const graphqlPath = '/graphql';
@@ -90,6 +92,7 @@ export async function createServer({
   registerHealth(app, { checkDatabase: () => pingDb(db), isShuttingDown: drain.isShuttingDown });
   if (config.ide) await registerIdeAssets(app);
 
+  const bodies = new ResponseBuffers();
   const apollo = new ApolloServer<GatewayContext>({
     gateway: compiledExecutorGateway(schema),
     // The IDE needs introspection for its docs and autocomplete: one setting for both.
@@ -97,7 +100,11 @@ export async function createServer({
     includeStacktraceInErrorResponses: false,
     // Apollo's default indents every response (JSON.stringify(value, null, 2)):
     // measured at 15% of server CPU on a 300 KB result, and more bytes to send.
-    stringifyResult: (result) => JSON.stringify(result),
+    // A result with lists comes back as a Buffer (responseBuffers.ts). Apollo
+    // types the body as a string but only hands it on: @as-integrations/fastify
+    // returns it as the reply's payload, which Fastify sends as bytes (and
+    // Apollo's batching, which joins the strings, is off: apolloSecurity.ts).
+    stringifyResult: (result) => bodies.encode(result) as string,
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would race it: they
     // close Fastify, cut connections after a fixed 10 s and re-raise the
     // signal, so the exit code would depend on which handler finished first.
@@ -121,7 +128,7 @@ export async function createServer({
   app.route({
     url: graphqlPath,
     method: ['GET', 'POST', 'OPTIONS'],
-    onSend: sendLargeAsBuffer,
+    onSend: sendAsBuffer(bodies),
     handler: fastifyApolloHandler(apollo, {
       context: async (request, reply) => {
         // Statements are counted (at a cost) only for the requests that will show them.
@@ -150,17 +157,23 @@ export async function createServer({
   };
 }
 
-// A large result leaves as one Buffer. JSON.stringify returns a long result
-// as a rope (a tree of string parts); Fastify's Content-Length
-// (Buffer.byteLength) flattens it into a copy on the heap, and Node's http
-// then prepends the head to the string, a new rope that the socket write
-// flattens once more. Encoded once here, the body is written beside the head.
+// A result over 16 KB leaves as one Buffer. One with lists already is one,
+// from `bodies`, which gets it back once the response is sent. Any other
+// large string (a result without lists) is encoded here: JSON.stringify
+// returns it as a rope (a tree of string parts), which Fastify's
+// Content-Length (Buffer.byteLength) would flatten into a copy on the heap,
+// and Node's http would then prepend the head to, a new rope that the socket
+// write flattens once more. Encoded once, the body is written beside the head.
 const largeBodyChars = 16 * 1024;
-function sendLargeAsBuffer(
-  _request: unknown,
-  _reply: unknown,
-  payload: unknown,
-  done: (error: null, payload: unknown) => void,
-): void {
-  done(null, typeof payload === 'string' && payload.length > largeBodyChars ? Buffer.from(payload) : payload);
+function sendAsBuffer(bodies: ResponseBuffers) {
+  return (
+    _request: unknown,
+    reply: { raw: ServerResponse },
+    payload: unknown,
+    done: (error: null, payload: unknown) => void,
+  ): void => {
+    if (Buffer.isBuffer(payload)) bodies.releaseAfter(payload, reply.raw);
+    else if (typeof payload === 'string' && payload.length > largeBodyChars) payload = Buffer.from(payload);
+    done(null, payload);
+  };
 }

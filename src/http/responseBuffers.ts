@@ -1,0 +1,196 @@
+// A result with lists is written as JSON straight into a Buffer, one run of
+// list elements at a time, and the Buffer is used again once its response
+// has been sent.
+//
+// Why: JSON.stringify returns a large result as a rope. Turning it into
+// bytes (Buffer.from, or the socket write of a string) first flattens it into
+// one string, and a string over 128 KB is a V8 large object on pages mapped
+// for it alone; the Buffer after it is fresh memory too. On W6 (about 300 KB)
+// those two copies were 19% of the server's CPU, mostly page faults, and at
+// 50 connections the flattened strings waiting for a full GC were about
+// 15 MiB of the peak RSS (bench/FINDINGS.md, "A result written into a reused
+// Buffer"). A run of elements is a string of about 16 K characters, flattened
+// in the young generation on pages the process already has, and the Buffer
+// it lands in is already mapped.
+//
+// The bytes are JSON.stringify's: lists are the only large parts of a GraphQL
+// result, so the objects above them are written key by key and each run of
+// elements is one JSON.stringify of a slice. Leaves, class instances and
+// objects with toJSON go to JSON.stringify whole. (A toJSON inside a list is
+// given its index within the run; GraphQL results hold none, their scalars
+// are serialized before.)
+import type { ServerResponse } from 'node:http';
+
+export interface ResponseBuffersOptions {
+  /** Buffers kept for reuse; more than this in flight are allocated and left to the GC. */
+  keep?: number;
+  /** A Buffer grown past this is not kept. */
+  maxBytes?: number;
+  /** A new Buffer's size. */
+  initialBytes?: number;
+}
+
+// Characters per run of list elements: under 16 K a run's rope is flattened in
+// the young generation; an element over `largeElementChars` is written key by
+// key instead, so it never becomes one large string.
+const runChars = 16 * 1024;
+const largeElementChars = 64 * 1024;
+const firstRunLength = 16;
+
+export class ResponseBuffers {
+  private readonly free: Buffer[] = [];
+  // The whole Buffer behind each body handed out, by its memory, so that the
+  // slice Fastify sends finds the Buffer to give back.
+  private readonly issued = new WeakMap<ArrayBufferLike, Buffer>();
+  private readonly keep: number;
+  private readonly maxBytes: number;
+  private readonly initialBytes: number;
+
+  constructor({ keep = 4, maxBytes = 1024 * 1024, initialBytes = 512 * 1024 }: ResponseBuffersOptions = {}) {
+    this.keep = keep;
+    this.maxBytes = maxBytes;
+    this.initialBytes = initialBytes;
+  }
+
+  /**
+   * Apollo's `stringifyResult`: a result without lists (the common small one)
+   * as JSON.stringify's string; one with lists as a Buffer of the same JSON,
+   * taken from this pool. Give the Buffer back with `releaseAfter`.
+   */
+  encode(result: unknown): string | Buffer {
+    if (!hasList(result)) return JSON.stringify(result);
+    const writer = new JsonWriter(this.take(), this);
+    writer.value(result);
+    const whole = writer.buffer;
+    this.issued.set(whole.buffer, whole);
+    return whole.subarray(0, writer.length);
+  }
+
+  /** Returns the Buffer behind `body` to the pool once `response` has been handed to the OS. */
+  releaseAfter(body: Buffer, response: ServerResponse): void {
+    const whole = this.issued.get(body.buffer);
+    if (whole === undefined) return;
+    this.issued.delete(body.buffer);
+    // Only 'finish' proves the socket is done with the bytes. A response that
+    // closes first (the client went away) may still have a write pending:
+    // its Buffer is left to the GC.
+    response.once('finish', () => this.give(whole));
+  }
+
+  take(minBytes = 0): Buffer {
+    const last = this.free.at(-1);
+    if (last !== undefined && last.length >= minBytes) return this.free.pop()!;
+    return Buffer.allocUnsafeSlow(Math.max(this.initialBytes, minBytes));
+  }
+
+  give(buffer: Buffer): void {
+    if (buffer.length <= this.maxBytes && this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
+function hasList(value: unknown): boolean {
+  if (isList(value)) return true;
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (hasList(value[key])) return true;
+  return false;
+}
+
+function isList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+const comma = 0x2c;
+
+class JsonWriter {
+  length = 0;
+
+  constructor(
+    public buffer: Buffer,
+    private readonly pool: ResponseBuffers,
+  ) {}
+
+  value(value: unknown): void {
+    if (isList(value)) this.list(value);
+    else if (isPlainObject(value) && hasList(value)) this.object(value);
+    else this.text(JSON.stringify(value) ?? 'null');
+  }
+
+  private object(value: Record<string, unknown>): void {
+    let separator = '{';
+    for (const key of Object.keys(value)) {
+      const field = value[key];
+      if (isList(field) || isPlainObject(field)) {
+        this.text(`${separator}${JSON.stringify(key)}:`);
+        this.value(field);
+      } else {
+        // Keys whose value JSON.stringify leaves out (undefined, functions, symbols) are skipped, as it does.
+        const leaf = JSON.stringify(field);
+        if (leaf === undefined) continue;
+        this.text(`${separator}${JSON.stringify(key)}:${leaf}`);
+      }
+      separator = ',';
+    }
+    this.text(separator === '{' ? '{}' : '}');
+  }
+
+  // Runs of elements, each one JSON.stringify of a slice ("[a,b]"). A run
+  // after another is written over the "]" that ends it, and its own "[" is
+  // then overwritten with the comma, so no string is cut.
+  private list(items: unknown[]): void {
+    if (items.length === 0) return this.text('[]');
+    let run = firstRunLength;
+    let walk = false; // elements too large for a run: written part by part
+    let closed = false; // the bytes so far end with this list's "]"
+    for (let start = 0; start < items.length;) {
+      const element = items[start];
+      if (walk && (isList(element) || isPlainObject(element))) {
+        if (closed) this.length -= 1;
+        this.text(start === 0 ? '[' : ',');
+        this.value(element);
+        closed = false;
+        start += 1;
+        continue;
+      }
+      const end = Math.min(items.length, start + run);
+      const json = JSON.stringify(start === 0 && end === items.length ? items : items.slice(start, end));
+      if (start === 0) this.text(json);
+      else if (closed) {
+        this.length -= 1;
+        const at = this.length;
+        this.text(json);
+        this.buffer[at] = comma;
+      } else {
+        this.text(',');
+        this.text(json.slice(1));
+      }
+      closed = true;
+      const perElement = json.length / (end - start);
+      walk = perElement > largeElementChars;
+      run = Math.max(1, Math.min(1024, Math.floor(runChars / perElement)));
+      start = end;
+    }
+    if (!closed) this.text(']');
+  }
+
+  private text(json: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only near the end.
+    if (this.length + json.length * 3 > this.buffer.length) {
+      const needed = this.length + Buffer.byteLength(json);
+      if (needed > this.buffer.length) this.grow(needed);
+    }
+    this.length += this.buffer.write(json, this.length);
+  }
+
+  private grow(needed: number): void {
+    const larger = this.pool.take(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(larger, 0, 0, this.length);
+    this.pool.give(this.buffer);
+    this.buffer = larger;
+  }
+}
