@@ -6,19 +6,20 @@
 // bytes (Buffer.from, or the socket write of a string) first flattens it into
 // one string, and a string over 128 KB is a V8 large object on pages mapped
 // for it alone; the Buffer after it is fresh memory too. On W6 (about 300 KB)
-// those two copies were 19% of the server's CPU, mostly page faults, and at
-// 50 connections the flattened strings waiting for a full GC were about
-// 15 MiB of the peak RSS (bench/FINDINGS.md, "A result written into a reused
-// Buffer"). A run of elements is a string of about 16 K characters, flattened
-// in the young generation on pages the process already has, and the Buffer
-// it lands in is already mapped.
+// Buffer.from was 18% of the server's CPU, two-thirds of it page faults, and
+// at W6's peak RSS V8 held 15 MiB of large objects (bench/FINDINGS.md, "Page
+// faults of a large response"). A run of elements is a string of about 16 K
+// characters, flattened in the young generation on pages the process already
+// has, and the Buffer it lands in is already mapped.
 //
-// The bytes are JSON.stringify's: lists are the only large parts of a GraphQL
-// result, so the objects above them are written key by key and each run of
-// elements is one JSON.stringify of a slice. Leaves, class instances and
-// objects with toJSON go to JSON.stringify whole. (A toJSON inside a list is
-// given its index within the run; GraphQL results hold none, their scalars
-// are serialized before.)
+// The bytes are JSON.stringify's for plain data, which is what a GraphQL
+// result is: lists are its only large parts, so the objects above them are
+// written key by key and each run of elements is one JSON.stringify of a
+// slice. Leaves, class instances and objects with toJSON go to JSON.stringify
+// whole, so their toJSON is called with the key "" (or, inside a list, the
+// index within the run); GraphQL results hold none, their scalars are
+// serialized before. Getters are read more than once, and a cycle overflows
+// the stack (RangeError) rather than throwing JSON.stringify's TypeError.
 import type { ServerResponse } from 'node:http';
 
 export interface ResponseBuffersOptions {
@@ -26,16 +27,20 @@ export interface ResponseBuffersOptions {
   keep?: number;
   /** A Buffer grown past this is not kept. */
   maxBytes?: number;
-  /** A new Buffer's size. */
+  /** A new Buffer's size; it doubles as a result needs. */
   initialBytes?: number;
 }
 
 // Characters per run of list elements: under 16 K a run's rope is flattened in
-// the young generation; an element over `largeElementChars` is written key by
-// key instead, so it never becomes one large string.
+// the young generation. Runs are sized from the elements written before (the
+// first run is one element); elements over `largeElementChars` that hold
+// lists are written part by part instead, so their lists are cut into runs too.
 const runChars = 16 * 1024;
 const largeElementChars = 64 * 1024;
-const firstRunLength = 16;
+// A body this small is copied out to a Buffer of its own size, and the pool's
+// Buffer goes back at once: a small result (an error, a short page) holds no
+// more memory while it waits for a slow client than before.
+const smallBodyBytes = 16 * 1024;
 
 export class ResponseBuffers {
   private readonly free: Buffer[] = [];
@@ -46,7 +51,7 @@ export class ResponseBuffers {
   private readonly maxBytes: number;
   private readonly initialBytes: number;
 
-  constructor({ keep = 4, maxBytes = 1024 * 1024, initialBytes = 512 * 1024 }: ResponseBuffersOptions = {}) {
+  constructor({ keep = 4, maxBytes = 1024 * 1024, initialBytes = 64 * 1024 }: ResponseBuffersOptions = {}) {
     this.keep = keep;
     this.maxBytes = maxBytes;
     this.initialBytes = initialBytes;
@@ -55,13 +60,18 @@ export class ResponseBuffers {
   /**
    * Apollo's `stringifyResult`: a result without lists (the common small one)
    * as JSON.stringify's string; one with lists as a Buffer of the same JSON,
-   * taken from this pool. Give the Buffer back with `releaseAfter`.
+   * over 16 KiB taken from this pool. Give it back with `releaseAfter`.
    */
   encode(result: unknown): string | Buffer {
     if (!hasList(result)) return JSON.stringify(result);
     const writer = new JsonWriter(this.take(), this);
     writer.value(result);
     const whole = writer.buffer;
+    if (writer.length <= smallBodyBytes) {
+      const body = Buffer.from(whole.subarray(0, writer.length));
+      this.give(whole);
+      return body;
+    }
     this.issued.set(whole.buffer, whole);
     return whole.subarray(0, writer.length);
   }
@@ -77,17 +87,20 @@ export class ResponseBuffers {
     response.once('finish', () => this.give(whole));
   }
 
+  /** A free Buffer of at least `minBytes`, or a new one. */
   take(minBytes = 0): Buffer {
     const last = this.free.at(-1);
     if (last !== undefined && last.length >= minBytes) return this.free.pop()!;
     return Buffer.allocUnsafeSlow(Math.max(this.initialBytes, minBytes));
   }
 
+  /** Keeps `buffer` for a later `take`, unless the pool is full or it is too large. */
   give(buffer: Buffer): void {
     if (buffer.length <= this.maxBytes && this.free.length < this.keep) this.free.push(buffer);
   }
 }
 
+/** Whether a list is reachable through plain objects (not through class instances or toJSON). */
 function hasList(value: unknown): boolean {
   if (isList(value)) return true;
   if (!isPlainObject(value)) return false;
@@ -95,10 +108,12 @@ function hasList(value: unknown): boolean {
   return false;
 }
 
+/** An array JSON.stringify writes as a list (no toJSON of its own). */
 function isList(value: unknown): value is unknown[] {
   return Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
+/** An object JSON.stringify writes key by key: Object's or no prototype, no toJSON. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -107,6 +122,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const comma = 0x2c;
 
+/** Elements per run, for elements of about `perElement` characters. */
+function runLength(perElement: number): number {
+  return Math.max(1, Math.min(1024, Math.floor(runChars / Math.max(1, perElement))));
+}
+
+/** Writes one result's JSON into `buffer`, growing it through the pool. */
 class JsonWriter {
   length = 0;
 
@@ -144,15 +165,18 @@ class JsonWriter {
   // then overwritten with the comma, so no string is cut.
   private list(items: unknown[]): void {
     if (items.length === 0) return this.text('[]');
-    let run = firstRunLength;
-    let walk = false; // elements too large for a run: written part by part
+    let run = 1;
+    let walk = false; // the last element was too large for a run and held lists
     let closed = false; // the bytes so far end with this list's "]"
     for (let start = 0; start < items.length;) {
       const element = items[start];
-      if (walk && (isList(element) || isPlainObject(element))) {
+      if (walk && (isList(element) || (isPlainObject(element) && hasList(element)))) {
         if (closed) this.length -= 1;
-        this.text(start === 0 ? '[' : ',');
+        this.text(',');
+        const before = this.length;
         this.value(element);
+        walk = this.length - before > largeElementChars;
+        run = runLength(this.length - before);
         closed = false;
         start += 1;
         continue;
@@ -172,7 +196,7 @@ class JsonWriter {
       closed = true;
       const perElement = json.length / (end - start);
       walk = perElement > largeElementChars;
-      run = Math.max(1, Math.min(1024, Math.floor(runChars / perElement)));
+      run = runLength(perElement);
       start = end;
     }
     if (!closed) this.text(']');

@@ -157,13 +157,13 @@ export async function createServer({
   };
 }
 
-// A result over 16 KB leaves as one Buffer. One with lists already is one,
-// from `bodies`, which gets it back once the response is sent. Any other
-// large string (a result without lists) is encoded here: JSON.stringify
-// returns it as a rope (a tree of string parts), which Fastify's
-// Content-Length (Buffer.byteLength) would flatten into a copy on the heap,
-// and Node's http would then prepend the head to, a new rope that the socket
-// write flattens once more. Encoded once, the body is written beside the head.
+// A result with lists is already a Buffer (from `bodies`, which gets a pooled
+// one back once the response is sent). Any other body over 16 KB leaves as
+// one Buffer too: JSON.stringify returns it as a rope (a tree of string
+// parts), which Fastify's Content-Length (Buffer.byteLength) would flatten
+// into a copy on the heap, and Node's http would then prepend the head to, a
+// new rope that the socket write flattens once more. Encoded once, the body is
+// written beside the head.
 const largeBodyChars = 16 * 1024;
 function sendAsBuffer(bodies: ResponseBuffers) {
   return (

@@ -1,7 +1,10 @@
 // Results with lists leave as Buffers that the server uses again for later
-// responses (src/http/responseBuffers.ts). Over a real socket, many large
-// responses in flight at once must each arrive whole and unmixed, with the
-// length they say, as the JSON that JSON.stringify would have written.
+// responses (src/http/responseBuffers.ts). Through Fastify and Apollo over a
+// real socket, many large responses sent at once must each arrive whole,
+// with the length they say, the same as when sent alone, and as the JSON that
+// JSON.stringify would have written. (That a Buffer is not reused while a
+// slow client is still being sent it is the unit test's: these responses fit
+// in the loopback socket's buffers.)
 import { describe, expect, it } from 'vitest';
 import { useTestGateway } from '../helpers/gateway.ts';
 

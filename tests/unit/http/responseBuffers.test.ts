@@ -7,7 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResponseBuffers } from '../../../src/http/responseBuffers.ts';
 
-const bytes = (body: string | Buffer) => (typeof body === 'string' ? Buffer.from(body) : Buffer.from(body));
+const bytes = (body: string | Buffer) => (typeof body === 'string' ? Buffer.from(body) : body);
 
 const rows = (n: number, text: (i: number) => string = (i) => `review ${i}`) =>
   Array.from({ length: n }, (_, i) => ({ node: { id: String(i), rating: i % 5, body: text(i), at: null } }));
@@ -36,6 +36,26 @@ const values: [string, unknown][] = [
     { data: [{ books: rows(600, (i) => 'y'.repeat(i)) }, { books: [] }, 7, 'eight', null, { books: rows(2) }] },
   ],
   ['a list of scalars', { data: { ids: Array.from({ length: 5000 }, (_, i) => i * 1.5) } }],
+  [
+    // Elements over 64 K characters that hold lists are written part by part,
+    // with runs again once the elements are small.
+    'large elements with lists among small ones and leaves',
+    {
+      data: [
+        { books: rows(500, (i) => 'y'.repeat(i)) },
+        { books: rows(400, (i) => 'z'.repeat(i % 300)), n: 1 },
+        [rows(700, (i) => 'w'.repeat(i % 200))],
+        { books: [] },
+        7,
+        { books: rows(2) },
+        'eight',
+        null,
+        ...rows(40),
+        { books: rows(600, (i) => 'v'.repeat(i % 250)) },
+        { books: rows(1) },
+      ],
+    },
+  ],
 ];
 
 describe('ResponseBuffers.encode', () => {
@@ -49,6 +69,18 @@ describe('ResponseBuffers.encode', () => {
     const pool = new ResponseBuffers();
     expect(typeof pool.encode({ data: { book: { id: '1' } } })).toBe('string');
     expect(Buffer.isBuffer(pool.encode({ data: { books: [] } }))).toBe(true);
+  });
+
+  it('copies a small body out, so that only large ones hold a pooled Buffer', () => {
+    const pool = new ResponseBuffers({ keep: 1 });
+    const small = pool.encode({ errors: [{ message: 'no' }] }) as Buffer;
+    const pooled = pool.take();
+    expect(small.buffer).not.toBe(pooled.buffer);
+    expect(pooled.length).toBe(64 * 1024);
+    pool.give(pooled);
+    const large = pool.encode({ data: rows(1000) }) as Buffer;
+    expect(large.length).toBeGreaterThan(16 * 1024);
+    expect(large.buffer).toBe(pooled.buffer);
   });
 
   it('throws where JSON.stringify throws', () => {
