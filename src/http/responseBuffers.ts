@@ -5,9 +5,10 @@
 // Why: JSON.stringify returns a large result as a rope. Turning it into
 // bytes (Buffer.from, or the socket write of a string) first flattens it into
 // one string, and a string over 128 KB is a V8 large object on pages mapped
-// for it alone; the Buffer after it is fresh memory too. On W6 (about 300 KB)
-// Buffer.from was 18% of the server's CPU, two-thirds of it page faults, and
-// at W6's peak RSS V8 held 15 MiB of large objects (bench/FINDINGS.md, "Page
+// for it alone; the Buffer after it is fresh memory too. In a CPU profile of
+// W6 (about 300 KB), Buffer.from was 18% of the server's CPU; in a loop of
+// Buffer.from alone, perf put two-thirds of its time in page faults; and at
+// W6's peak RSS V8 held 15 MiB of large objects (bench/FINDINGS.md, "Page
 // faults of a large response"). A run of elements is a string of about 16 K
 // characters, flattened in the young generation on pages the process already
 // has, and the Buffer it lands in is already mapped.
@@ -23,7 +24,7 @@
 import type { ServerResponse } from 'node:http';
 
 export interface ResponseBuffersOptions {
-  /** Buffers kept for reuse; more than this in flight are allocated and left to the GC. */
+  /** Buffers kept for reuse, the largest ones; more than this in flight are allocated and left to the GC. */
   keep?: number;
   /** A Buffer grown past this is not kept. */
   maxBytes?: number;
@@ -32,14 +33,18 @@ export interface ResponseBuffersOptions {
 }
 
 // Characters per run of list elements: under 16 K a run's rope is flattened in
-// the young generation. Runs are sized from the elements written before (the
-// first run is one element); elements over `largeElementChars` that hold
-// lists are written part by part instead, so their lists are cut into runs too.
+// the young generation. Runs are sized from the elements written before.
+// Elements that hold lists are written part by part (so their lists are cut
+// into runs too) until one comes out under `largeElement`, and again after
+// a run whose elements averaged over it. (Characters for a run, bytes for an
+// element written part by part: either way about 64 K.) A run sized from
+// small elements can still take in a large one, and an element without lists
+// is always one string.
 const runChars = 16 * 1024;
-const largeElementChars = 64 * 1024;
-// A body this small is copied out to a Buffer of its own size, and the pool's
-// Buffer goes back at once: a small result (an error, a short page) holds no
-// more memory while it waits for a slow client than before.
+const largeElement = 64 * 1024;
+// A body this small is copied out to a Buffer of its own size and the pool's
+// Buffer goes back at once, so that a small result (an error, a short page)
+// waiting for a slow client holds only its own bytes.
 const smallBodyBytes = 16 * 1024;
 
 export class ResponseBuffers {
@@ -87,16 +92,27 @@ export class ResponseBuffers {
     response.once('finish', () => this.give(whole));
   }
 
-  /** A free Buffer of at least `minBytes`, or a new one. */
+  /** The largest free Buffer if it has `minBytes`, or a new one. */
   take(minBytes = 0): Buffer {
-    const last = this.free.at(-1);
-    if (last !== undefined && last.length >= minBytes) return this.free.pop()!;
+    const largest = this.free.at(-1);
+    if (largest !== undefined && largest.length >= minBytes) return this.free.pop()!;
     return Buffer.allocUnsafeSlow(Math.max(this.initialBytes, minBytes));
   }
 
-  /** Keeps `buffer` for a later `take`, unless the pool is full or it is too large. */
+  /**
+   * Keeps `buffer` for a later `take` unless it is too large. The free list
+   * stays sorted by size, and a full one drops its smallest: the Buffers a
+   * large result outgrew must not crowd out the ones that fit it.
+   */
   give(buffer: Buffer): void {
-    if (buffer.length <= this.maxBytes && this.free.length < this.keep) this.free.push(buffer);
+    if (buffer.length > this.maxBytes) return;
+    if (this.free.length >= this.keep) {
+      if (this.keep === 0 || this.free[0]!.length >= buffer.length) return;
+      this.free.shift();
+    }
+    let at = this.free.length;
+    while (at > 0 && this.free[at - 1]!.length > buffer.length) at -= 1;
+    this.free.splice(at, 0, buffer);
   }
 }
 
@@ -166,16 +182,16 @@ class JsonWriter {
   private list(items: unknown[]): void {
     if (items.length === 0) return this.text('[]');
     let run = 1;
-    let walk = false; // the last element was too large for a run and held lists
+    let walk = true; // elements that hold lists are written part by part
     let closed = false; // the bytes so far end with this list's "]"
     for (let start = 0; start < items.length;) {
       const element = items[start];
       if (walk && (isList(element) || (isPlainObject(element) && hasList(element)))) {
         if (closed) this.length -= 1;
-        this.text(',');
+        this.text(start === 0 ? '[' : ',');
         const before = this.length;
         this.value(element);
-        walk = this.length - before > largeElementChars;
+        walk = this.length - before > largeElement;
         run = runLength(this.length - before);
         closed = false;
         start += 1;
@@ -195,7 +211,7 @@ class JsonWriter {
       }
       closed = true;
       const perElement = json.length / (end - start);
-      walk = perElement > largeElementChars;
+      walk = perElement > largeElement;
       run = runLength(perElement);
       start = end;
     }
