@@ -190,7 +190,9 @@ class JsonWriter {
         if (closed) this.length -= 1;
         this.text(start === 0 ? '[' : ',');
         const before = this.length;
-        this.value(element);
+        // Straight to the writer for its kind: value() would scan it for lists again.
+        if (isList(element)) this.list(element);
+        else this.object(element as Record<string, unknown>);
         walk = this.length - before > largeElement;
         run = runLength(this.length - before);
         closed = false;
