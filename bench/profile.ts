@@ -7,10 +7,10 @@
 //
 // Writes results/profiles/<date>-<workload>-c<connections>.cpuprofile (open it
 // in Chrome DevTools' Performance panel or speedscope for a flame graph; not
-// committed, about 10 MB) and a .md beside it with the tables and the run's
-// req/s and CPU per request. Port 4825 must be free (4826 and 4827 for W8's
-// upstreams).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// committed, about 1 MB for 20 s) and a .md beside it with the tables, over
+// the measured run only (not start-up or warm-up), and the run's req/s and
+// CPU per request. Port 4830 must be free (4831 and 4832 for W8's upstreams).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resetWrites } from './data/generate.ts';
@@ -24,8 +24,9 @@ import { startUpstreams } from './lib/upstreams.ts';
 import { buildSwitchyard, switchyard, switchyardProcess } from './systems/switchyard.ts';
 import type { WorkloadId } from './systems/types.ts';
 
-const PORT = 4825;
-const UPSTREAM_PORTS = { inventory: 4826, fx: 4827 };
+// 4810–4819 are run.ts's, 4820–4829 the other tools'.
+const PORT = 4830;
+const UPSTREAM_PORTS = { inventory: 4831, fx: 4832 };
 const usage =
   'usage: node --import tsx bench/profile.ts --workload W1..W8 [--connections 10] [--duration 20] [--warmup 2]';
 
@@ -48,20 +49,33 @@ const stamp = new Date().toISOString().slice(0, 16).replace(':', '-');
 const outDir = join(benchDir, 'results/profiles');
 const name = `${stamp}-${options.workload}-c${options.connections}`;
 const profileDir = join(work, 'cpu-prof');
-mkdirSync(outDir, { recursive: true });
+let undoWrites = async () => {};
+const cleanUp = async () => {
+  await undoWrites();
+  await stopAll();
+  rmSync(work, { recursive: true, force: true });
+};
+// Ctrl-C: stop the server, the load and the upstreams, as run.ts does.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
-buildSwitchyard();
-let launch = smallPostgresLaunch(PORT);
-if (options.workload === 'W8') {
-  await assertPortsFree(Object.values(UPSTREAM_PORTS));
-  launch = { ...launch, upstreams: (await startUpstreams(join(work, 'upstreams.log'), UPSTREAM_PORTS)).upstreams };
-}
-if (options.workload === 'W7') await resetWrites('postgres', 'small');
-const { load } = startLoad(join(work, 'load.log'));
 try {
+  mkdirSync(outDir, { recursive: true });
+  buildSwitchyard();
+  let launch = smallPostgresLaunch(PORT);
+  if (options.workload === 'W8') {
+    await assertPortsFree(Object.values(UPSTREAM_PORTS));
+    launch = { ...launch, upstreams: (await startUpstreams(join(work, 'upstreams.log'), UPSTREAM_PORTS)).upstreams };
+  }
+  if (options.workload === 'W7') {
+    undoWrites = () => resetWrites('postgres', 'small');
+    await undoWrites();
+  }
+  const { load } = startLoad(join(work, 'load.log'));
   const spec = switchyardProcess(launch, 'dist/main.js', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
   const server = startPinned(0, spec, join(work, 'server.log'));
   await waitReady(server, `http://127.0.0.1:${PORT}/readyz`);
+  let window: { startUs: number; endUs: number } | undefined;
   const measured = await measureLoad(load, processTree(server.pid!), {
     url: `http://127.0.0.1:${PORT}`,
     requests: switchyard.requests(options.workload),
@@ -69,15 +83,22 @@ try {
     duration: options.duration,
     warmup: options.warmup,
     database: postgresDbName('small'),
+    onWindow: (w) => (window = w),
   });
   // SIGTERM: the server drains and exits, and V8 writes the profile on exit.
   await stopGroup(server, 15_000);
-  const [written] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-  if (!written) throw new Error(`the server wrote no profile (its log: ${join(work, 'server.log')})`);
+  const written = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  if (written.length !== 1)
+    throw new Error(
+      `expected one profile from the server, found ${written.length} (its log: ${join(work, 'server.log')})`,
+    );
   const profileFile = join(outDir, `${name}.cpuprofile`);
-  renameSync(join(profileDir, written), profileFile);
+  renameSync(join(profileDir, written[0]!), profileFile);
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
-  const summary = summarizeProfile(profile, pathToFileURL(repoRoot).href.replace(/\/?$/, '/'));
+  const summary = summarizeProfile(profile, {
+    repoUrl: pathToFileURL(repoRoot).href.replace(/\/?$/, '/'),
+    ...(window ? { window } : {}),
+  });
   const markdown = [
     `# CPU profile of ${options.workload} at ${options.connections} connections, ${stamp}`,
     '',
@@ -88,9 +109,9 @@ try {
     `Switchyard on small Postgres data, pinned to one core, ${options.duration} s after ${options.warmup} s of warm-up: ` +
       `${measured.rps.toFixed(0)} req/s, ${measured.cpuMsPerRequest.toFixed(3)} ms of server CPU and ` +
       `${measured.dbCpuMsPerRequest?.toFixed(3) ?? '–'} ms of database CPU per request, ${measured.errors} errors. ` +
-      'The profiler itself slows the server; compare shares, not rates. The samples cover the whole process, start-up included.',
+      'The profiler itself slows the server; compare shares, not rates. The tables cover the measured run only.',
     '',
-    `Flame graph: open \`${name}.cpuprofile\` in Chrome DevTools (Performance) or speedscope.`,
+    `Flame graph: open \`${name}.cpuprofile\` in Chrome DevTools (Performance) or speedscope (it holds the whole process, start-up included).`,
     '',
     ...profileMarkdown(summary),
   ].join('\n');
@@ -98,7 +119,5 @@ try {
   writeFileSync(markdownFile, await pretty(markdownFile, markdown));
   console.log(`written: ${markdownFile}\n         ${profileFile}`);
 } finally {
-  if (options.workload === 'W7') await resetWrites('postgres', 'small');
-  await stopAll();
-  rmSync(work, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Median } from './lib/report.ts';
 import type { Run } from './lib/measure.ts';
-import { peakOf, targetRows, targetsMarkdown } from './lib/targets.ts';
+import { peakOf, targetRows, targetsApply, targetsMarkdown } from './lib/targets.ts';
 
 const files = process.argv.slice(2);
 if (!files.length) {
@@ -14,7 +14,13 @@ if (!files.length) {
   process.exit(2);
 }
 for (const file of files) {
-  const { medians, runs } = JSON.parse(readFileSync(file, 'utf8')) as { medians: Median[]; runs: Run[] };
+  const { medians, runs, options } = JSON.parse(readFileSync(file, 'utf8')) as {
+    medians: Median[];
+    runs: Run[];
+    options: { size: string };
+  };
   console.log(`# ${basename(file)}\n`);
-  console.log(targetsMarkdown(targetRows(medians, peakOf(runs))).join('\n'));
+  if (!targetsApply(options.size, medians))
+    console.log(`(not a run the targets speak of: ${options.size} data, or no Switchyard on Postgres)\n`);
+  else console.log(targetsMarkdown(targetRows(medians, peakOf(runs))).join('\n'));
 }

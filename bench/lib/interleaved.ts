@@ -81,6 +81,8 @@ export async function measureLoad(
     duration: number;
     warmup: number;
     database?: string;
+    /** Told the measured run's start and end, in microseconds of process.hrtime's clock (a CPU profile's clock too). */
+    onWindow?: (window: { startUs: number; endUs: number }) => void;
   },
 ): Promise<Measured> {
   const job = (duration: number): LoadJob => ({
@@ -94,7 +96,9 @@ export async function measureLoad(
   const cpu0 = cpuSeconds(serverPids);
   const database = run.database;
   const db0 = database ? cpuByPid(backendPids(database)) : null;
+  const startUs = Number(process.hrtime.bigint() / 1000n);
   const reply = await load.ask<{ ok: boolean; result?: LoadResult; error?: string }>(job(run.duration));
+  run.onWindow?.({ startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
   if (!reply.ok || !reply.result) throw new Error(`load failed: ${reply.error}`);
   await waitQuiet(serverPids);
   const r = reply.result;

@@ -13,7 +13,7 @@ import { benchDir, repoRoot, sizes } from './db.ts';
 import type { Check, Run, UpstreamCalls } from './measure.ts';
 import { postgresVersion } from './postgres.ts';
 import { chart } from './chart.ts';
-import { peakOf, targetProvider, targetRows, targetsMarkdown } from './targets.ts';
+import { peakOf, targetRows, targetsApply, targetsMarkdown } from './targets.ts';
 
 export interface Report {
   options: Options;
@@ -210,8 +210,7 @@ function markdown(
     ),
     '',
   ];
-  if (meds.some((m) => m.provider === targetProvider && m.system === 'switchyard'))
-    lines.push(...targetsMarkdown(targetRows(meds, peakOf(report.runs))));
+  if (targetsApply(o.size, meds)) lines.push(...targetsMarkdown(targetRows(meds, peakOf(report.runs))));
   for (const provider of [...new Set(meds.map((m) => m.provider))]) {
     lines.push(`## ${provider}`, '');
     const peers = report.systems
