@@ -50,14 +50,28 @@ const outDir = join(benchDir, 'results/profiles');
 const name = `${stamp}-${options.workload}-c${options.connections}`;
 const profileDir = join(work, 'cpu-prof');
 let undoWrites = async () => {};
-const cleanUp = async () => {
-  await undoWrites();
-  await stopAll();
-  rmSync(work, { recursive: true, force: true });
-};
-// Ctrl-C: stop the server, the load and the upstreams, as run.ts does.
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+// Once, whichever comes first (the end of the run or a signal): the processes
+// first, so that no load is still writing when W7's writes are undone.
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    try {
+      await stopAll();
+    } finally {
+      try {
+        await undoWrites();
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    }
+  })());
+// Ctrl-C or a SIGTERM: the server, the load and the upstreams run in process
+// groups of their own, so they must be stopped here, as run.ts does.
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+] as const)
+  process.once(signal, () => void cleanUp().finally(() => process.exit(128 + number)));
 
 try {
   mkdirSync(outDir, { recursive: true });

@@ -81,7 +81,7 @@ export interface SummaryOptions {
   repoUrl: string;
   /** The project's own code: files under repoUrl + ownPrefix, outside node_modules. */
   ownPrefix?: string;
-  /** Only samples taken within [startUs, endUs] (the measured run, without start-up and warm-up). */
+  /** Only the time within [startUs, endUs] (the measured run, without start-up and warm-up). */
   window?: { startUs: number; endUs: number };
   /** Rows per table. */
   limit?: number;
@@ -110,9 +110,12 @@ export function summarizeProfile(
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
-    if (window && (at < window.startUs || at > window.endUs)) continue;
     // A sample stands for the time until the next one; the last, for the time to the profile's end.
-    const time = i + 1 < profile.samples.length ? (profile.timeDeltas[i + 1] ?? 0) : Math.max(0, profile.endTime - at);
+    const until =
+      i + 1 < profile.samples.length ? at + (profile.timeDeltas[i + 1] ?? 0) : Math.max(at, profile.endTime);
+    // Only the part of that time within the window counts.
+    const time = window ? Math.min(until, window.endUs) - Math.max(at, window.startUs) : until - at;
+    if (window && time <= 0) continue;
     const id = profile.samples[i]!;
     const frame = byId.get(id)!.callFrame;
     samples += 1;

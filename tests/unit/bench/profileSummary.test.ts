@@ -67,13 +67,15 @@ describe('a CPU profile summary', () => {
     // From the first sample (1 ms) to the end (7 ms); the GC samples weigh 3 + 1 of those 6.
     expect(weighted.milliseconds).toBe(6);
     expect(weighted.byPackage).toContainEqual({ name: '(native)', share: 4 / 6 });
-    // Samples at 1, 2, 5 and 6 ms: the window [1.5, 5.5] ms holds the second and third.
+    // Samples at 1, 2, 5 and 6 ms stand for [1, 2], [2, 5], [5, 6] and [6, 7]: the window [1.5, 5.5] ms
+    // takes half a millisecond of the first and of the third (encode), and the whole second (GC).
     const start = profile.startTime;
     const windowed = summarizeProfile(profile, {
       repoUrl: repo,
       window: { startUs: start + 1500, endUs: start + 5500 },
     });
-    expect(windowed.samples).toBe(2);
+    expect(windowed.samples).toBe(3);
+    expect(windowed.milliseconds).toBe(4);
     expect(windowed.byPackage).toEqual([
       { name: '(native)', share: 3 / 4 },
       { name: 'dist/http/responseBuffers.js', share: 1 / 4 },
