@@ -70,7 +70,7 @@ export class ResponseBuffers {
   encode(result: unknown): string | Buffer {
     if (!hasList(result)) return JSON.stringify(result);
     const writer = new JsonWriter(this.take(), this);
-    writer.value(result);
+    writer.holdingLists(result as unknown[] | Record<string, unknown>);
     const whole = writer.buffer;
     if (writer.length <= smallBodyBytes) {
       const body = Buffer.from(whole.subarray(0, writer.length));
@@ -153,9 +153,14 @@ class JsonWriter {
   ) {}
 
   value(value: unknown): void {
-    if (isList(value)) this.list(value);
-    else if (isPlainObject(value) && hasList(value)) this.object(value);
+    if (isList(value) || (isPlainObject(value) && hasList(value))) this.holdingLists(value);
     else this.text(JSON.stringify(value) ?? 'null');
+  }
+
+  /** A value already known to hold lists (a list, or a plain object with one inside), without scanning it again. */
+  holdingLists(value: unknown[] | Record<string, unknown>): void {
+    if (isList(value)) this.list(value);
+    else this.object(value as Record<string, unknown>);
   }
 
   private object(value: Record<string, unknown>): void {
@@ -190,9 +195,7 @@ class JsonWriter {
         if (closed) this.length -= 1;
         this.text(start === 0 ? '[' : ',');
         const before = this.length;
-        // Straight to the writer for its kind: value() would scan it for lists again.
-        if (isList(element)) this.list(element);
-        else this.object(element as Record<string, unknown>);
+        this.holdingLists(element as unknown[] | Record<string, unknown>);
         walk = this.length - before > largeElement;
         run = runLength(this.length - before);
         closed = false;
